@@ -1,0 +1,126 @@
+/**
+ * Engine benchmarks (not tests): route + complete throughput with a million customers in memory,
+ * and `engine rate` throughput from a JSONL usage export. Figures are jobs (or events) per second
+ * of wall time on one core; inputs are generated with a fixed-seed generator so runs compare.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type Account,
+  type Mode,
+  accountOf,
+  complete,
+  createEngine,
+  formatIsoMs,
+  jobTypeOf,
+  rerate,
+  subscribeCustomer,
+  submit,
+} from '../engine/index.ts';
+import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { readEvents, readSubscriptions } from '../cli/rate-inputs.ts';
+import type { InputIssue } from '../scenarios/errors.ts';
+
+const CATALOG_FILE = 'scenarios/catalogs/midjourney.yaml';
+const PLANS = ['basic', 'standard', 'pro', 'mega'] as const;
+
+/** A small xorshift generator: deterministic inputs for the benchmark only. */
+function generator(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 4294967296;
+  };
+}
+
+export interface BenchFigure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly detail: string;
+}
+
+export function benchRouteComplete(customers: number, jobs: number): BenchFigure {
+  const { catalog } = loadCatalog(CATALOG_FILE);
+  const state = createEngine(catalog);
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  const accounts: Account[] = [];
+  for (let index = 0; index < customers; index += 1) {
+    const id = `cus_${index}`;
+    subscribeCustomer(state, id, PLANS[index % 4]!, 'month', start + (index % 86_400) * 1000);
+    accounts.push(accountOf(state, id));
+  }
+  const grid = jobTypeOf(catalog, 'image_grid');
+  const random = generator(42);
+  const picks = new Uint32Array(jobs);
+  const modes: Mode[] = [];
+  for (let index = 0; index < jobs; index += 1) {
+    picks[index] = Math.floor(random() * customers);
+    modes.push(random() < 0.1 ? 'turbo' : random() < 0.2 ? 'relax' : 'fast');
+  }
+  const jobIds = Array.from({ length: 1024 }, (_, index) => `job_${index}`);
+  const requests = { fast: { jobType: grid, mode: 'fast' as Mode }, turbo: { jobType: grid, mode: 'turbo' as Mode }, relax: { jobType: grid, mode: 'relax' as Mode } };
+  const t0 = performance.now();
+  let at = start + 86_400_000;
+  let metered = 0;
+  for (let index = 0; index < jobs; index += 1) {
+    const account = accounts[picks[index]!]!;
+    at += 1;
+    const decision = submit(catalog, account, requests[modes[index]!], at);
+    if (decision.mode === 'blocked') continue;
+    const done = complete(catalog, account, { jobId: jobIds[index & 1023]!, mode: decision.mode }, 40_000, at);
+    if (done.usage !== null) metered += 1;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    name: 'route+complete',
+    value: Math.round(jobs / seconds),
+    unit: 'jobs/s',
+    detail: `${jobs} jobs over ${customers} customers in ${seconds.toFixed(2)} s; ${metered} usage events emitted`,
+  };
+}
+
+export function benchRate(events: number, customers: number): BenchFigure {
+  const { catalog } = loadCatalog(CATALOG_FILE);
+  const dir = mkdtempSync(join(tmpdir(), 'gbl-bench-'));
+  try {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const random = generator(7);
+    const subscriptionRows = ['customer_id,plan,interval,started_at'];
+    for (let index = 0; index < customers; index += 1) {
+      subscriptionRows.push(`cus_${index},${PLANS[index % 4]},month,${formatIsoMs(start + index * 1000)}`);
+    }
+    const lines: string[] = [];
+    for (let index = 0; index < events; index += 1) {
+      const at = start + 86_400_000 + Math.floor((index / events) * 60 * 86_400_000);
+      const customer = Math.floor(random() * customers);
+      const seconds = Math.round(random() * 120_000) / 1000;
+      lines.push(
+        `{"event_id":"job_${index}:gpu","customer_id":"cus_${customer}","event_name":"gpu.fast_seconds","timestamp":"${formatIsoMs(at)}","metadata":{"gpu_seconds":${seconds},"mode":"fast"}}`,
+      );
+    }
+    const subscriptionsFile = join(dir, 'subscriptions.csv');
+    const eventsFile = join(dir, 'events.jsonl');
+    writeFileSync(subscriptionsFile, `${subscriptionRows.join('\n')}\n`);
+    writeFileSync(eventsFile, `${lines.join('\n')}\n`);
+    lines.length = 0;
+    const t0 = performance.now();
+    const issues: InputIssue[] = [];
+    const subscriptions = readSubscriptions(subscriptionsFile, catalog, issues);
+    const read = readEvents(eventsFile, catalog, issues);
+    if (issues.length > 0) throw new Error(`bench input invalid: ${issues[0]!.message}`);
+    const result = rerate(catalog, subscriptions, [], read.events);
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      name: 'engine rate',
+      value: Math.round(events / seconds),
+      unit: 'events/s',
+      detail: `${events} events, ${customers} customers, ${result.invoices.length} invoices in ${seconds.toFixed(2)} s (read + validate + rate)`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * `npx tsx engine rate`: re-rates a usage export under a catalog and prints, per customer and
+ * billing period, the plan, fast seconds, seconds over the allowance, jobs that would have gone
+ * to Relax or been blocked, the invoice lines and the total. Thin: parse flags, read, rate, print.
+ */
+import { parseArgs } from 'node:util';
+import { type Invoice, formatCents, formatIsoMs, rerate } from '../engine/index.ts';
+import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { InputError, type InputIssue, UsageError } from '../scenarios/errors.ts';
+import { MAX_LISTED_ISSUES, readEvents, readPurchases, readSubscriptions } from './rate-inputs.ts';
+
+export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [--purchases P.csv] [--json]
+
+Re-rates a Dodo usage export under a plan catalog: what these customers would have paid.
+  --catalog C.yaml        plan catalog (e.g. scenarios/catalogs/midjourney.yaml)
+  --subscriptions S.csv   customer_id,plan,interval,started_at   (interval month | year)
+  --events E.jsonl        one Dodo usage event per line (event_id, customer_id, event_name,
+                          timestamp, metadata with the meter key in seconds)
+  --purchases P.csv       customer_id,product,quantity,purchased_at   (product topup, hours)
+  --json                  print {"invoices":[...]} instead of a table
+Exit codes: 0 ok, 2 bad input or flags.`;
+
+interface RateFlags {
+  catalog: string;
+  subscriptions: string;
+  events: string;
+  purchases: string | null;
+  json: boolean;
+}
+
+function parseRateFlags(argv: string[]): RateFlags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        catalog: { type: 'string' },
+        subscriptions: { type: 'string' },
+        events: { type: 'string' },
+        purchases: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${RATE_USAGE}`);
+  }
+  const values = parsed.values;
+  if (values.help) return 'help';
+  const missing = (['catalog', 'subscriptions', 'events'] as const).filter((name) => !values[name]);
+  if (missing.length > 0) throw new UsageError(`missing --${missing.join(', --')}\n\n${RATE_USAGE}`);
+  return {
+    catalog: values.catalog!,
+    subscriptions: values.subscriptions!,
+    events: values.events!,
+    purchases: values.purchases ?? null,
+    json: values.json ?? false,
+  };
+}
+
+function seconds(ms: number): number {
+  return ms / 1000;
+}
+
+function invoiceJson(invoice: Invoice): Record<string, unknown> {
+  return {
+    customer_id: invoice.customerId,
+    period_start: formatIsoMs(invoice.periodStartAt),
+    period_end: formatIsoMs(invoice.periodEndAt),
+    plan: invoice.planId,
+    fast_seconds: seconds(invoice.fastMs),
+    over_allowance_seconds: seconds(invoice.overAllowanceMs),
+    relax_jobs: invoice.relaxJobs,
+    blocked_jobs: invoice.blockedJobs,
+    lines: invoice.lines.map((line) => ({ kind: line.kind, quantity: line.quantity, amount_cents: line.amountCents })),
+    total_cents: invoice.totalCents,
+  };
+}
+
+function invoiceTable(invoices: readonly Invoice[]): string {
+  const header = ['customer', 'period', 'plan', 'fast_s', 'over_allowance_s', 'relax_jobs', 'blocked_jobs', 'lines', 'total'];
+  const rows = invoices.map((invoice) => [
+    invoice.customerId,
+    `${formatIsoMs(invoice.periodStartAt).slice(0, 10)}..${formatIsoMs(invoice.periodEndAt).slice(0, 10)}`,
+    invoice.planId,
+    String(seconds(invoice.fastMs)),
+    String(seconds(invoice.overAllowanceMs)),
+    String(invoice.relaxJobs),
+    String(invoice.blockedJobs),
+    invoice.lines.map((line) => `${line.kind} ${formatCents(line.amountCents)}`).join('; ') || '-',
+    formatCents(invoice.totalCents),
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const total = invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0);
+  return [format(header), ...rows.map(format), '', `${invoices.length} invoice(s), total ${formatCents(total)}`].join('\n');
+}
+
+function raiseIssues(issues: InputIssue[]): void {
+  if (issues.length === 0) return;
+  const listed = issues.slice(0, MAX_LISTED_ISSUES);
+  if (issues.length > listed.length) {
+    listed.push({ file: listed[0]!.file, message: `... and ${issues.length - listed.length} more error(s)` });
+  }
+  throw new InputError(listed);
+}
+
+export async function rateMain(argv: string[]): Promise<number> {
+  const flags = parseRateFlags(argv);
+  if (flags === 'help') {
+    process.stdout.write(`${RATE_USAGE}\n`);
+    return 0;
+  }
+  const { catalog } = loadCatalog(flags.catalog);
+  const issues: InputIssue[] = [];
+  const subscriptions = readSubscriptions(flags.subscriptions, catalog, issues);
+  const purchases = flags.purchases === null ? [] : readPurchases(flags.purchases, catalog, issues);
+  const { events } = readEvents(flags.events, catalog, issues);
+  raiseIssues(issues);
+  const result = rerate(catalog, subscriptions, purchases, events);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ invoices: result.invoices.map(invoiceJson) })}\n`);
+  } else {
+    process.stdout.write(`${invoiceTable(result.invoices)}\n`);
+    for (const refusal of result.refusedPurchases) {
+      process.stdout.write(`refused top-up ${refusal.purchaseId} for ${refusal.customerId}: ${refusal.reason}\n`);
+    }
+    if (result.duplicateEvents > 0) process.stdout.write(`${result.duplicateEvents} duplicate event(s) ignored\n`);
+  }
+  return 0;
+}

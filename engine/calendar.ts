@@ -1,0 +1,128 @@
+/**
+ * UTC calendar arithmetic on integer milliseconds since the epoch, without `Date` (the engine
+ * never touches the clock, and `Date` would invite it).
+ *
+ * Billing cycles are anchored on the subscription start: cycle k starts k calendar months after
+ * the anchor, at the same time of day, on the anchor's day of month clamped to the month's length
+ * (a subscription started on 31 January renews on 28/29 February, then 31 March). Each cycle start
+ * is computed from the anchor, never from the previous cycle, so clamping never drifts.
+ *
+ * Day/civil conversions follow the well-known proleptic-Gregorian "days from civil" algorithm.
+ */
+import { MS_PER_DAY } from './catalog.ts';
+
+export interface CivilDate {
+  readonly year: number;
+  /** 1..12 */
+  readonly month: number;
+  /** 1..31 */
+  readonly day: number;
+}
+
+/** Days since 1970-01-01 for a proleptic Gregorian date. */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const shiftedMonth = month > 2 ? month - 3 : month + 9;
+  const dayOfYear = Math.floor((153 * shiftedMonth + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+/** The civil date of a day number (days since 1970-01-01). */
+export function civilFromDays(days: number): CivilDate {
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor(
+    (dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
+  const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day };
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export function daysInMonth(year: number, month: number): number {
+  return month === 2 && isLeapYear(year) ? 29 : (MONTH_DAYS[month - 1] ?? 0);
+}
+
+/** `anchorMs` moved `months` calendar months later (or earlier), day clamped to the month end. */
+export function addMonthsClamped(anchorMs: number, months: number): number {
+  const dayNumber = Math.floor(anchorMs / MS_PER_DAY);
+  const timeOfDay = anchorMs - dayNumber * MS_PER_DAY;
+  const civil = civilFromDays(dayNumber);
+  const monthIndex = civil.year * 12 + (civil.month - 1) + months;
+  const year = Math.floor(monthIndex / 12);
+  const month = monthIndex - year * 12 + 1;
+  const day = Math.min(civil.day, daysInMonth(year, month));
+  return daysFromCivil(year, month, day) * MS_PER_DAY + timeOfDay;
+}
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
+
+/** `YYYY-MM-DDTHH:MM:SS.sssZ`, identical to `Date.prototype.toISOString` for years 0..9999. */
+export function formatIsoMs(ms: number): string {
+  const dayNumber = Math.floor(ms / MS_PER_DAY);
+  if (dayNumber !== cachedDay) {
+    // A pure memo of the last day formatted: same input, same output, whatever was cached.
+    const civil = civilFromDays(dayNumber);
+    cachedDayPrefix = `${pad(civil.year, 4)}-${pad(civil.month, 2)}-${pad(civil.day, 2)}T`;
+    cachedDay = dayNumber;
+  }
+  let rest = ms - dayNumber * MS_PER_DAY;
+  const hours = Math.floor(rest / 3_600_000);
+  rest -= hours * 3_600_000;
+  const minutes = Math.floor(rest / 60_000);
+  rest -= minutes * 60_000;
+  const seconds = Math.floor(rest / 1000);
+  const millis = rest - seconds * 1000;
+  return `${cachedDayPrefix}${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}Z`;
+}
+
+const ISO_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * Parses an ISO-8601 / RFC 3339 timestamp with a time zone (`Z` or `+HH:MM`) to integer ms.
+ * Fractions beyond milliseconds are truncated (timestamps are not money). Returns null when the
+ * text is not such a timestamp or names an impossible date or time.
+ */
+export function parseIsoMs(text: string): number | null {
+  const match = ISO_PATTERN.exec(text);
+  if (!match) return null;
+  const [year, month, day, hours, minutes, seconds] = match.slice(1, 7).map(Number) as [
+    number, number, number, number, number, number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (hours > 23 || minutes > 59 || seconds > 59) return null;
+  const millis = match[7] ? Number(match[7].slice(0, 3).padEnd(3, '0')) : 0;
+  let offsetMinutes = 0;
+  if (match[9]) {
+    const offsetHours = Number(match[10]);
+    const offsetMins = Number(match[11]);
+    if (offsetHours > 23 || offsetMins > 59) return null;
+    offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  }
+  const dayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+  return dayMs + ((hours * 60 + minutes - offsetMinutes) * 60 + seconds) * 1000 + millis;
+}
+
+/** Start of the UTC day containing `ms`. */
+export function startOfDayMs(ms: number): number {
+  return Math.floor(ms / MS_PER_DAY) * MS_PER_DAY;
+}

@@ -1,0 +1,201 @@
+/**
+ * The engine's state over many customers, and time: `tick(state, at)` does every renewal and
+ * expiry due by `at` (accounts caught up lazily by other calls are simply collected), returns the
+ * invoices closed since the last tick in a total order, and says when the next tick is needed.
+ *
+ * Accounts wait in a due-queue keyed by (instant, sequence). An entry can go stale when an account
+ * was advanced lazily or gained an earlier expiry; stale entries are re-filed when they surface,
+ * and `schedule` files a new entry whenever an account's next due instant moves earlier.
+ */
+import type { Catalog, Interval, JobTypeDef, PlanDef } from './catalog.ts';
+import { type Account, type Invoice, NEVER, newAccount } from './account.ts';
+import { advance } from './ledger.ts';
+import { type GrantResult, type TopupPurchase, grantBonus, purchaseTopup } from './grants.ts';
+import { type PlanChangeResult, cancel, changePlan, subscribe } from './subscription.ts';
+
+interface DueEntry {
+  at: number;
+  seq: number;
+  account: Account;
+}
+
+export interface EngineState {
+  readonly catalog: Catalog;
+  readonly accounts: Map<string, Account>;
+  readonly due: DueEntry[];
+  /** Accounts holding invoices closed outside a due renewal (e.g. a re-anchoring upgrade). */
+  readonly closedOutsideDue: Set<Account>;
+  seq: number;
+}
+
+export interface TickResult {
+  /** Invoices closed since the last tick, ordered by period end, then customer id, then period start. */
+  readonly invoices: Invoice[];
+  /** The next instant at which time-driven work is due, or null when nothing is scheduled. */
+  readonly nextTickAt: number | null;
+}
+
+export function createEngine(catalog: Catalog): EngineState {
+  return { catalog, accounts: new Map(), due: [], closedOutsideDue: new Set(), seq: 0 };
+}
+
+/** The customer's account, created (with no subscription) on first use. */
+export function accountOf(state: EngineState, customerId: string): Account {
+  let account = state.accounts.get(customerId);
+  if (account === undefined) {
+    account = newAccount(customerId);
+    state.accounts.set(customerId, account);
+  }
+  return account;
+}
+
+function lessThan(a: DueEntry, b: DueEntry): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
+}
+
+function push(heap: DueEntry[], entry: DueEntry): void {
+  heap.push(entry);
+  let index = heap.length - 1;
+  while (index > 0) {
+    const parent = (index - 1) >> 1;
+    if (!lessThan(heap[index]!, heap[parent]!)) break;
+    [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
+    index = parent;
+  }
+}
+
+function pop(heap: DueEntry[]): DueEntry | undefined {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length === 0 || last === undefined) return top;
+  heap[0] = last;
+  let index = 0;
+  for (;;) {
+    const left = index * 2 + 1;
+    const right = left + 1;
+    let smallest = index;
+    if (left < heap.length && lessThan(heap[left]!, heap[smallest]!)) smallest = left;
+    if (right < heap.length && lessThan(heap[right]!, heap[smallest]!)) smallest = right;
+    if (smallest === index) break;
+    [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
+    index = smallest;
+  }
+  return top;
+}
+
+/** Files the account in the due-queue if its next due instant is earlier than its entry. */
+export function schedule(state: EngineState, account: Account): void {
+  if (account.closed.length > 0) state.closedOutsideDue.add(account);
+  if (account.nextDueAt < account.scheduledAt) {
+    account.scheduledAt = account.nextDueAt;
+    state.seq += 1;
+    push(state.due, { at: account.nextDueAt, seq: state.seq, account });
+  }
+}
+
+function compareInvoices(a: Invoice, b: Invoice): number {
+  return (
+    a.periodEndAt - b.periodEndAt ||
+    (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0) ||
+    a.periodStartAt - b.periodStartAt
+  );
+}
+
+/** Does all time-driven work due by `at` and collects the invoices closed so far. */
+export function tick(state: EngineState, at: number): TickResult {
+  const invoices: Invoice[] = [];
+  while (state.due.length > 0 && state.due[0]!.at <= at) {
+    const entry = pop(state.due)!;
+    const account = entry.account;
+    if (account.scheduledAt !== entry.at) continue; // superseded by an earlier entry
+    account.scheduledAt = NEVER;
+    advance(state.catalog, account, at);
+    for (const invoice of account.closed) invoices.push(invoice);
+    account.closed = [];
+    schedule(state, account);
+  }
+  for (const account of state.closedOutsideDue) {
+    for (const invoice of account.closed) invoices.push(invoice);
+    account.closed = [];
+  }
+  state.closedOutsideDue.clear();
+  invoices.sort(compareInvoices);
+  return { invoices, nextTickAt: state.due.length > 0 ? state.due[0]!.at : null };
+}
+
+/** Collects every closed invoice still held by any account (e.g. after lazy advances), ordered. */
+export function drainClosed(state: EngineState): Invoice[] {
+  const invoices: Invoice[] = [];
+  for (const account of state.accounts.values()) {
+    for (const invoice of account.closed) invoices.push(invoice);
+    account.closed = [];
+  }
+  return invoices.sort(compareInvoices);
+}
+
+/*
+ * Facade over the account-level operations that can bring an account's next due instant earlier
+ * (a new subscription, a grant, a re-anchoring upgrade): each files the account in the due-queue.
+ * Hot-path calls (`submit`, `complete`) never move it earlier and are used on accounts directly.
+ */
+
+export function subscribeCustomer(
+  state: EngineState,
+  customerId: string,
+  planId: string,
+  interval: Interval,
+  at: number,
+): PlanChangeResult {
+  const account = accountOf(state, customerId);
+  const result = subscribe(state.catalog, account, planOf(state.catalog, planId), interval, at);
+  schedule(state, account);
+  return result;
+}
+
+export function changeCustomerPlan(
+  state: EngineState,
+  customerId: string,
+  planId: string,
+  interval: Interval,
+  at: number,
+): PlanChangeResult {
+  const account = accountOf(state, customerId);
+  const result = changePlan(state.catalog, account, planOf(state.catalog, planId), interval, at);
+  schedule(state, account);
+  return result;
+}
+
+export function cancelCustomer(state: EngineState, customerId: string, at: number): PlanChangeResult {
+  const account = accountOf(state, customerId);
+  const result = cancel(state.catalog, account, at);
+  schedule(state, account);
+  return result;
+}
+
+export function buyTopup(state: EngineState, customerId: string, purchase: TopupPurchase, at: number): GrantResult {
+  const account = accountOf(state, customerId);
+  const result = purchaseTopup(state.catalog, account, purchase, at);
+  schedule(state, account);
+  return result;
+}
+
+export function awardBonus(state: EngineState, customerId: string, awardId: string, at: number): GrantResult {
+  const account = accountOf(state, customerId);
+  const result = grantBonus(state.catalog, account, awardId, at);
+  schedule(state, account);
+  return result;
+}
+
+/** The plan with this id; an unknown id is a programmer error (inputs are validated upstream). */
+export function planOf(catalog: Catalog, planId: string): PlanDef {
+  const plan = catalog.plans.get(planId);
+  if (plan === undefined) throw new Error(`engine: unknown plan ${planId}`);
+  return plan;
+}
+
+/** The job type with this id; an unknown id is a programmer error (inputs are validated upstream). */
+export function jobTypeOf(catalog: Catalog, jobTypeId: string): JobTypeDef {
+  const jobType = catalog.jobTypes.get(jobTypeId);
+  if (jobType === undefined) throw new Error(`engine: unknown job type ${jobTypeId}`);
+  return jobType;
+}

@@ -1,0 +1,196 @@
+/**
+ * The ledger: grant lots, burning charged Fast time in burn order, expiring lots, and the
+ * time-driven work of a billing cycle (renewal resets the allowance, applies a scheduled downgrade
+ * or cancellation and bills the fee when its term starts).
+ *
+ * Every function takes the instant it acts at; `advance(account, at)` catches the account up with
+ * everything due at or before `at`, in time order, and is called first by every operation, so the
+ * state an operation sees never depends on whether a driver ticked in between.
+ * Invariants: see account.ts (conservation, burn order, nextDueAt).
+ */
+import { addMonthsClamped } from './calendar.ts';
+import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
+import { type Account, type Lot, NEVER, compareLots, emptyUsage } from './account.ts';
+import { closePeriod, feeLine } from './invoice.ts';
+
+function assertLedger(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`ledger: ${message}`);
+}
+
+function refreshNextDue(account: Account): void {
+  let next = account.cycleEndAt;
+  for (const lot of account.lots) if (lot.expiresAt < next) next = lot.expiresAt;
+  account.nextDueAt = next;
+}
+
+/** Adds a lot of `grantMs` (> 0) in burn order. */
+export function grantLot(
+  catalog: Catalog,
+  account: Account,
+  kind: LotKind,
+  id: string,
+  grantMs: number,
+  at: number,
+  expiresAt: number,
+): Lot {
+  assertLedger(Number.isSafeInteger(grantMs) && grantMs > 0, `grant of ${grantMs} ms`);
+  const lot: Lot = {
+    id,
+    kind,
+    burnRank: catalog.burnRank[kind],
+    grantedMs: grantMs,
+    remainingMs: grantMs,
+    grantedAt: at,
+    expiresAt,
+  };
+  let index = account.lots.length;
+  while (index > 0 && compareLots(account.lots[index - 1]!, lot) > 0) index -= 1;
+  account.lots.splice(index, 0, lot);
+  account.balanceMs += grantMs;
+  account.grantedMs += grantMs;
+  if (kind === 'included') account.includedMs += grantMs;
+  if (expiresAt < account.nextDueAt) account.nextDueAt = expiresAt;
+  return lot;
+}
+
+/**
+ * Burns `chargeMs` of charged Fast time at `at`: lots in burn order, then overage for what no lot
+ * covers. Records the instant the balance first reaches zero in the cycle.
+ */
+export function burn(account: Account, chargeMs: number, at: number): void {
+  let need = chargeMs;
+  const lots = account.lots;
+  while (need > 0 && lots.length > 0) {
+    const lot = lots[0]!;
+    const take = lot.remainingMs < need ? lot.remainingMs : need;
+    lot.remainingMs -= take;
+    need -= take;
+    account.consumedMs += take;
+    account.balanceMs -= take;
+    if (lot.remainingMs === 0) lots.shift();
+  }
+  if (need > 0) account.usage.overageMs += need;
+  if (account.balanceMs === 0 && account.usage.exhaustedAt === null && chargeMs > 0) {
+    account.usage.exhaustedAt = at;
+  }
+  if (lots.length === 0 || need > 0) refreshNextDue(account);
+}
+
+/** Expires every lot matching `predicate`; their remaining balance becomes expired. */
+function expireLots(account: Account, predicate: (lot: Lot) => boolean): void {
+  const kept: Lot[] = [];
+  for (const lot of account.lots) {
+    if (predicate(lot)) {
+      account.expiredMs += lot.remainingMs;
+      account.balanceMs -= lot.remainingMs;
+    } else {
+      kept.push(lot);
+    }
+  }
+  account.lots = kept;
+}
+
+/** Starts cycle `index` of the current anchor: grants the included allowance, bills a due fee. */
+function startCycle(catalog: Catalog, account: Account, plan: PlanDef, index: number): void {
+  account.cycleIndex = index;
+  account.cycleStartAt = addMonthsClamped(account.anchorAt, index);
+  account.cycleEndAt = addMonthsClamped(account.anchorAt, index + 1);
+  account.usage = emptyUsage();
+  account.includedMs = 0;
+  if (plan.fastAllowanceMs > 0) {
+    const id = `${account.customerId}:included:${account.anchorAt}:${index}`;
+    grantLot(catalog, account, 'included', id, plan.fastAllowanceMs, account.cycleStartAt, account.cycleEndAt);
+  }
+  const termLength = account.interval === 'year' ? 12 : 1;
+  if ((index - account.feeTermStartCycle) % termLength === 0) {
+    account.openLines.push(feeLine(plan, account.interval, account.cycleStartAt));
+  }
+  if (account.balanceMs === 0 && plan.overagePolicy !== 'metered') account.usage.exhaustedAt = account.cycleStartAt;
+  refreshNextDue(account);
+}
+
+/** Starts a subscription at `at`: cycle 0 anchored at `at`, fee billed now. */
+export function startSubscription(
+  catalog: Catalog,
+  account: Account,
+  plan: PlanDef,
+  interval: Interval,
+  at: number,
+): void {
+  assertLedger(feeCents(plan, interval) !== null, `plan ${plan.id} is not offered ${interval}ly`);
+  account.plan = plan;
+  account.interval = interval;
+  account.anchorAt = at;
+  account.feeTermStartCycle = 0;
+  account.pendingPlan = null;
+  account.cancelAtRenewal = false;
+  startCycle(catalog, account, plan, 0);
+}
+
+/** Closes the open period at `endAt` into an invoice kept on the account until collected. */
+export function closeOpenPeriod(catalog: Catalog, account: Account, endAt: number): void {
+  if (account.plan === null) return;
+  account.closed.push(closePeriod(catalog, account, account.plan, endAt));
+  account.openLines = [];
+  expireLots(account, (lot) => lot.kind === 'included');
+}
+
+/** Renewal at the cycle end: close, apply what was scheduled, start the next cycle (or stop). */
+function renew(catalog: Catalog, account: Account): void {
+  const plan = account.plan;
+  assertLedger(plan !== null, 'renewal without a plan');
+  closeOpenPeriod(catalog, account, account.cycleEndAt);
+  const nextIndex = account.cycleIndex + 1;
+  if (account.cancelAtRenewal) {
+    account.plan = null;
+    account.cancelAtRenewal = false;
+    account.pendingPlan = null;
+    account.cycleStartAt = account.cycleEndAt;
+    account.cycleEndAt = NEVER;
+    account.usage = emptyUsage();
+    account.includedMs = 0;
+    refreshNextDue(account);
+    return;
+  }
+  if (account.pendingPlan !== null) {
+    account.plan = account.pendingPlan;
+    if (account.pendingInterval !== account.interval) account.feeTermStartCycle = nextIndex;
+    account.interval = account.pendingInterval;
+    account.pendingPlan = null;
+  }
+  startCycle(catalog, account, account.plan!, nextIndex);
+}
+
+/** Catches the account up with every renewal and expiry due at or before `at`, in time order. */
+export function advance(catalog: Catalog, account: Account, at: number): void {
+  while (at >= account.nextDueAt) {
+    const due = account.nextDueAt;
+    if (due === account.cycleEndAt) {
+      renew(catalog, account);
+    } else {
+      expireLots(account, (lot) => lot.expiresAt <= due);
+      refreshNextDue(account);
+    }
+  }
+}
+
+/** Restarts the cycles at `at` (a new anchor), closing the open period first. */
+export function reanchor(catalog: Catalog, account: Account, plan: PlanDef, interval: Interval, at: number): void {
+  closeOpenPeriod(catalog, account, at);
+  account.plan = plan;
+  account.interval = interval;
+  account.anchorAt = at;
+  account.feeTermStartCycle = 0;
+  startCycle(catalog, account, plan, 0);
+}
+
+/** Start and end of the current fee term (one cycle, or twelve for annual plans). */
+export function feeTerm(account: Account): { startAt: number; endAt: number } {
+  const length = account.interval === 'year' ? 12 : 1;
+  const termIndex = Math.floor((account.cycleIndex - account.feeTermStartCycle) / length);
+  const startCycle = account.feeTermStartCycle + termIndex * length;
+  return {
+    startAt: addMonthsClamped(account.anchorAt, startCycle),
+    endAt: addMonthsClamped(account.anchorAt, startCycle + length),
+  };
+}

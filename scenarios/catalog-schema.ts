@@ -1,0 +1,155 @@
+/**
+ * The plan catalog's YAML schema (zod), its cross-field rules, and `loadCatalog`.
+ *
+ * A pricing team writes a catalog in YAML (see scenarios/catalogs/); this module checks every
+ * field with its unit in the description, collects every problem with its line, and compiles the
+ * result into the engine's `Catalog`. `scenarios/catalog.schema.json` is generated from this
+ * schema (`npx tsx scenarios/export-schemas.ts`) for editors; a test keeps it current.
+ */
+import { z } from 'zod';
+import {
+  type Catalog,
+  type CatalogSpec,
+  ROUNDING_RULES,
+  compileCatalog,
+  isDecimalText,
+  parseDecimal,
+} from '../engine/index.ts';
+import { loadYaml, parseYaml } from './yaml-load.ts';
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'ids are lower case letters, digits and _, starting with a letter');
+const wholeNumber = z.number().int().nonnegative();
+const cents = wholeNumber.describe('integer cents (minor units)');
+
+const overage = z.discriminatedUnion('policy', [
+  z.strictObject({ policy: z.literal('hard_cap').describe('Fast stops when the balance is gone; no Relax') }),
+  z.strictObject({ policy: z.literal('relax').describe('exhausted Fast falls back to the unmetered Relax queue') }),
+  z.strictObject({
+    policy: z.literal('metered').describe("Fast keeps running and seconds over the allowance are billed (Dodo usage_based_price)"),
+    price_per_unit: z
+      .string()
+      .refine(isDecimalText, 'a decimal string of cents per second, up to 5 integer and 12 fraction digits, e.g. "0.111111111111"')
+      .refine((text) => !isDecimalText(text) || parseDecimal(text).numerator > 0n, 'must be greater than 0')
+      .describe("cents per GPU second over the free threshold (Dodo's price_per_unit, a decimal string)"),
+  }),
+]);
+
+const plan = z.strictObject({
+  name: z.string().min(1).optional().describe('display name'),
+  monthly_price_cents: cents.describe('monthly fee, integer cents'),
+  annual_price_cents: cents.nullable().optional().describe('annual fee billed upfront, integer cents; omit for monthly only'),
+  fast_seconds: wholeNumber.describe('Fast GPU seconds included per monthly cycle (annual plans reset monthly too)'),
+  stealth: z.boolean().optional().describe('private generation (stealth mode) included'),
+  overage: overage.describe('what happens when the Fast balance runs out'),
+  concurrency: z
+    .strictObject({
+      fast: z.number().int().min(1).describe('Fast/Turbo jobs running at once'),
+      relax: wholeNumber.describe('Relax jobs running at once (>= 1 for relax plans)'),
+    })
+    .describe('concurrent jobs per customer'),
+  queue_limit: wholeNumber.describe('jobs a customer may have waiting beyond the concurrency limit'),
+  topups: z.boolean().optional().describe('may buy top-ups; default true except metered plans'),
+});
+
+const lotKind = z.enum(['included', 'bonus', 'topup']);
+
+export const catalogSchema = z
+  .strictObject({
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').describe('ISO 4217 currency of all cents'),
+    rounding: z.enum(ROUNDING_RULES as [string, ...string[]]).optional().describe('the one rounding step of each invoice line: half_up (default), half_even, floor, ceil'),
+    meter: z
+      .strictObject({
+        event_name: z.string().min(1).describe('usage event name the Dodo meter counts, e.g. gpu.fast_seconds'),
+        key: z.string().min(1).describe('metadata key the Sum meter aggregates, e.g. gpu_seconds'),
+        measurement_unit: z.string().min(1).optional().describe('free text unit shown by Dodo (default seconds)'),
+      })
+      .describe('the Dodo meter Fast usage is sent to'),
+    burn_order: z
+      .array(lotKind)
+      .length(3)
+      .refine((kinds) => new Set(kinds).size === 3, 'name included, bonus and topup once each')
+      .optional()
+      .describe('order grant kinds are burnt in; within a kind earliest expiry first (default included, bonus, topup)'),
+    turbo: z.strictObject({ charge_multiplier: z.number().int().min(1).describe('Fast seconds charged per Turbo GPU second') }),
+    job_types: z
+      .record(
+        id,
+        z.strictObject({
+          relax: z.boolean().describe('may run in Relax'),
+          relax_plans: z.array(id).min(1).optional().describe('only these plans may run it in Relax (default every relax plan)'),
+          description: z.string().optional(),
+        }),
+      )
+      .refine((types) => Object.keys(types).length > 0, 'list at least one job type')
+      .describe('job types by id; the first is the default for usage without a job_type'),
+    topup: z.strictObject({
+      price_cents_per_hour: cents.describe('price of one Fast hour, integer cents'),
+      expiry_days: wholeNumber.nullable().describe('days a top-up lot lasts; null = never expires'),
+      product_id: z.string().min(1).optional().describe('Dodo product id of the top-up'),
+    }),
+    bonus: z
+      .strictObject({
+        enabled: z.boolean(),
+        seconds_per_award: z.number().int().min(1).describe('Fast seconds per bonus award'),
+        expiry_days: z.number().int().min(1).describe('days a bonus lot lasts'),
+      })
+      .optional()
+      .describe('free Fast time for actions such as rating images (off by default)'),
+    plan_change: z
+      .strictObject({
+        upgrade_proration: z
+          .enum(['prorated_immediately', 'full_immediately', 'difference_immediately', 'do_not_bill'])
+          .optional()
+          .describe("how an immediate upgrade is billed (Dodo's proration_billing_mode)"),
+        credit_basis: z.enum(['time', 'unused_fast']).optional().describe('prorated credit by remaining time or by unused Fast allowance'),
+      })
+      .optional()
+      .describe('upgrades apply now; downgrades and cancellations at renewal'),
+    plans: z
+      .record(id, plan)
+      .refine((plans) => Object.keys(plans).length > 0, 'list at least one plan')
+      .describe('plans by id, cheapest first'),
+  })
+  .superRefine((spec, ctx) => {
+    for (const [planId, planSpec] of Object.entries(spec.plans)) {
+      const at = ['plans', planId];
+      if (planSpec.overage.policy === 'relax' && planSpec.concurrency.relax < 1) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'concurrency', 'relax'], message: 'a relax plan needs concurrency.relax >= 1' });
+      }
+      if (planSpec.overage.policy === 'metered' && planSpec.topups === true) {
+        ctx.addIssue({ code: 'custom', path: [...at, 'topups'], message: 'metered plans bill overage per second and cannot sell top-ups' });
+      }
+    }
+    for (const [jobId, jobType] of Object.entries(spec.job_types)) {
+      (jobType.relax_plans ?? []).forEach((planId, index) => {
+        if (!(planId in spec.plans)) {
+          ctx.addIssue({ code: 'custom', path: ['job_types', jobId, 'relax_plans', index], message: `unknown plan "${planId}" (plans: ${Object.keys(spec.plans).join(', ')})` });
+        }
+      });
+      if (jobType.relax_plans && !jobType.relax) {
+        ctx.addIssue({ code: 'custom', path: ['job_types', jobId, 'relax_plans'], message: 'relax_plans needs relax: true' });
+      }
+    }
+  });
+
+export interface LoadedCatalog {
+  readonly spec: CatalogSpec;
+  readonly catalog: Catalog;
+}
+
+function compile(spec: z.output<typeof catalogSchema>): LoadedCatalog {
+  const typed = spec as CatalogSpec;
+  return { spec: typed, catalog: compileCatalog(typed) };
+}
+
+/** Reads, validates and compiles a catalog file; throws InputError listing every problem. */
+export function loadCatalog(file: string): LoadedCatalog {
+  return compile(loadYaml(file, catalogSchema));
+}
+
+/** Validates and compiles catalog YAML text (`file` names it in errors). */
+export function parseCatalog(file: string, text: string): LoadedCatalog {
+  return compile(parseYaml(file, text, catalogSchema));
+}

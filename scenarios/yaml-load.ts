@@ -1,0 +1,116 @@
+/**
+ * Reading a YAML file against a zod schema, with every problem reported at its line.
+ *
+ * YAML syntax errors come from the `yaml` parser with their positions; schema problems come from
+ * zod with a path, which is mapped back to the line of the offending node (or of the nearest
+ * parent that exists, for a missing field). All problems are collected and thrown together as one
+ * InputError; nothing is returned unless the whole file is valid.
+ */
+import { readFileSync } from 'node:fs';
+import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { InputError, type InputIssue } from './errors.ts';
+
+/** Reads a file as text, turning file-system errors into an InputError naming the file. */
+export function readInputFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? 'error'})`;
+    throw new InputError([{ file, message }]);
+  }
+}
+
+type PathKey = string | number;
+
+/** `plans.pro.fast_seconds`, `fleet.gpus[2]` */
+export function formatPath(path: readonly PathKey[]): string {
+  let text = '';
+  for (const key of path) {
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text === '' ? key : `.${key}`;
+  }
+  return text;
+}
+
+function nodeAt(doc: Document, path: readonly PathKey[]): { node: Node | null; keyNode: Node | null } {
+  let current: unknown = doc.contents;
+  let keyNode: Node | null = null;
+  let best: Node | null = (doc.contents as Node | null) ?? null;
+  for (const key of path) {
+    if (isMap(current)) {
+      const pair = current.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+      if (!pair) break;
+      keyNode = pair.key as Node;
+      current = pair.value;
+      best = (pair.value as Node | null) ?? keyNode;
+    } else if (current && typeof current === 'object' && 'items' in current && typeof key === 'number') {
+      const item = (current as { items: unknown[] }).items[key];
+      if (item === undefined) break;
+      keyNode = null;
+      current = item;
+      best = item as Node;
+    } else {
+      break;
+    }
+  }
+  return { node: best, keyNode };
+}
+
+/** The 1-based line of the node at `path`, or of its nearest existing parent. */
+function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[], preferKey: boolean): number | undefined {
+  const { node, keyNode } = nodeAt(doc, path);
+  const target = preferKey && keyNode ? keyNode : node;
+  const offset = target?.range?.[0];
+  return offset === undefined ? undefined : counter.linePos(offset).line;
+}
+
+function zodIssues(file: string, doc: Document, counter: LineCounter, error: z.ZodError): InputIssue[] {
+  const issues: InputIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.filter((key): key is PathKey => typeof key !== 'symbol');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const keyPath = [...path, key];
+        issues.push({ file, line: lineOf(doc, counter, keyPath, true), path: formatPath(keyPath), message: 'unknown field (check the spelling; see the schema)' });
+      }
+      continue;
+    }
+    issues.push({ file, line: lineOf(doc, counter, path, false), path: path.length > 0 ? formatPath(path) : undefined, message: describeIssue(issue) });
+  }
+  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) return `required (${issue.expected})`;
+  return issue.message.replace(/^Invalid input: /, '');
+}
+
+/**
+ * Parses YAML `text` (from `file`) and validates it with `schema`. Throws one InputError listing
+ * every syntax or schema problem with its line.
+ */
+export function parseYaml<Schema extends z.ZodType>(file: string, text: string, schema: Schema): z.output<Schema> {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((error) => {
+        const position = error.linePos?.[0];
+        const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        return { file, line: position?.line, column: position?.col, message: `YAML syntax: ${message}` };
+      }),
+    );
+  }
+  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) throw new InputError([{ file, message: 'the file is empty; expected a YAML mapping' }]);
+  const result = schema.safeParse(data);
+  if (!result.success) throw new InputError(zodIssues(file, doc, counter, result.error));
+  return result.data;
+}
+
+/** Reads and validates a YAML file (see `parseYaml`). */
+export function loadYaml<Schema extends z.ZodType>(file: string, schema: Schema): z.output<Schema> {
+  return parseYaml(file, readInputFile(file), schema);
+}

@@ -1,0 +1,115 @@
+/**
+ * What a simulation run measures, per tier (plan) and per month of the horizon, per hour, and for
+ * the queueing validation (batch means, Little's law). Plain accumulators: the loop adds, outputs
+ * read. Money in cents, time in ms; conversions to hours/seconds happen only in outputs.
+ */
+import { WaitHistogram } from './histogram.ts';
+
+export const BATCHES = 30;
+
+export class TierMonth {
+  subscriptionCents = 0;
+  annualCents = 0;
+  topupCents = 0;
+  overageCents = 0;
+  prorationCents = 0;
+  fastChargedMs = 0;
+  gpuMsFast = 0;
+  gpuMsRelax = 0;
+  fastJobs = 0;
+  relaxJobs = 0;
+  blocked = 0;
+  topupHours = 0;
+  upgrades = 0;
+  downgrades = 0;
+  churned = 0;
+  readonly fastWaits = new WaitHistogram();
+  readonly relaxWaits = new WaitHistogram();
+
+  revenueCents(): number {
+    return this.subscriptionCents + this.annualCents + this.topupCents + this.overageCents + this.prorationCents;
+  }
+}
+
+/** Per-customer-cycle facts that upgrade pressure is computed from. */
+export class TierCycles {
+  cycles = 0;
+  exhausted = 0;
+  readonly exhaustionDays: number[] = [];
+  relaxDaysSum = 0;
+  relaxWaitMsSum = 0;
+  relaxWaitCount = 0;
+  blocked = 0;
+  topupCents = 0;
+}
+
+export class HourRow {
+  arrivals = 0;
+  fast = 0;
+  turbo = 0;
+  relax = 0;
+  blocked = 0;
+  fastWaitMsSum = 0;
+  fastStarts = 0;
+  relaxWaitMsSum = 0;
+  relaxStarts = 0;
+  busyMs = 0;
+  capacityMs = 0;
+  fastQueueEnd = 0;
+  relaxQueueEnd = 0;
+  heldEnd = 0;
+}
+
+/** Batch means and time-averaged queue lengths after the warm-up (validation scenarios). */
+export class ValidationStats {
+  readonly fastWaitSum = new Float64Array(BATCHES);
+  readonly fastCount = new Float64Array(BATCHES);
+  readonly relaxWaitSum = new Float64Array(BATCHES);
+  readonly relaxCount = new Float64Array(BATCHES);
+  fastQueueArea = 0;
+  relaxQueueArea = 0;
+  fastArrivals = 0;
+  relaxArrivals = 0;
+
+  constructor(
+    readonly fromAt: number,
+    readonly toAt: number,
+  ) {}
+
+  batchOf(arrivalAt: number): number {
+    if (arrivalAt < this.fromAt || arrivalAt >= this.toAt) return -1;
+    return Math.floor(((arrivalAt - this.fromAt) / (this.toAt - this.fromAt)) * BATCHES);
+  }
+}
+
+export class Metrics {
+  readonly tierMonths: TierMonth[][];
+  readonly tierCycles: TierCycles[];
+  readonly hours: HourRow[] = [];
+  /** flows[from][to]: plan changes decided at renewal (`churn` as the last column). */
+  readonly flows: number[][];
+  subscribersStart: number[];
+  subscribersEnd: number[];
+  arrivals = 0;
+  completed = 0;
+  blocked = 0;
+  meteredMs = 0;
+  usageEvents = 0;
+
+  constructor(
+    readonly planIds: readonly string[],
+    readonly months: number,
+    readonly validation: ValidationStats,
+  ) {
+    this.tierMonths = planIds.map(() => Array.from({ length: months }, () => new TierMonth()));
+    this.tierCycles = planIds.map(() => new TierCycles());
+    this.flows = planIds.map(() => new Array<number>(planIds.length + 1).fill(0));
+    this.subscribersStart = planIds.map(() => 0);
+    this.subscribersEnd = planIds.map(() => 0);
+  }
+
+  hour(index: number): HourRow {
+    while (this.hours.length <= index) this.hours.push(new HourRow());
+    return this.hours[index]!;
+  }
+}
