@@ -34,10 +34,11 @@ export function formatPath(path: readonly PathKey[]): string {
   return text;
 }
 
-function nodeAt(doc: Document, path: readonly PathKey[]): { node: Node | null; keyNode: Node | null } {
+function nodeAt(doc: Document, path: readonly PathKey[]): { node: Node | null; keyNode: Node | null; complete: boolean } {
   let current: unknown = doc.contents;
   let keyNode: Node | null = null;
   let best: Node | null = (doc.contents as Node | null) ?? null;
+  let found = 0;
   for (const key of path) {
     if (isMap(current)) {
       const pair = current.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
@@ -54,14 +55,15 @@ function nodeAt(doc: Document, path: readonly PathKey[]): { node: Node | null; k
     } else {
       break;
     }
+    found += 1;
   }
-  return { node: best, keyNode };
+  return { node: best, keyNode, complete: found === path.length };
 }
 
-/** The 1-based line of the node at `path`, or of its nearest existing parent. */
+/** The 1-based line of the node at `path`, or of the key of its nearest existing parent. */
 function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[], preferKey: boolean): number | undefined {
-  const { node, keyNode } = nodeAt(doc, path);
-  const target = preferKey && keyNode ? keyNode : node;
+  const { node, keyNode, complete } = nodeAt(doc, path);
+  const target = (preferKey || !complete) && keyNode ? keyNode : node;
   const offset = target?.range?.[0];
   return offset === undefined ? undefined : counter.linePos(offset).line;
 }
@@ -97,7 +99,7 @@ export function parseYaml<Schema extends z.ZodType>(file: string, text: string, 
   if (doc.errors.length > 0) {
     throw new InputError(
       doc.errors.map((error) => {
-        const position = error.linePos?.[0];
+        const position = counter.linePos(error.pos[0]);
         const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
         return { file, line: position?.line, column: position?.col, message: `YAML syntax: ${message}` };
       }),

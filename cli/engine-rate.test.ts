@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const EXAMPLE = 'scenarios/examples/rate';
+const MIDJOURNEY = 'scenarios/catalogs/midjourney.yaml';
+
+function engine(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'engine.ts', ...args], { encoding: 'utf8', env: { ...process.env, GBL_DEBUG: '' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function files(contents: Record<string, string>): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'gbl-rate-'));
+  const paths: Record<string, string> = {};
+  for (const [name, text] of Object.entries(contents)) {
+    paths[name] = join(dir, name);
+    writeFileSync(paths[name]!, text);
+  }
+  return paths;
+}
+
+function usage(id: string, customer: string, at: string, seconds: unknown, extra = ''): string {
+  return `{"event_id":"${id}","customer_id":"${customer}","event_name":"gpu.fast_seconds","timestamp":"${at}","metadata":{"gpu_seconds":${JSON.stringify(seconds)}${extra}}}`;
+}
+
+interface InvoiceJson {
+  customer_id: string;
+  period_start: string;
+  period_end: string;
+  plan: string;
+  fast_seconds: number;
+  over_allowance_seconds: number;
+  relax_jobs: number;
+  blocked_jobs: number;
+  lines: { kind: string; quantity: number; amount_cents: number }[];
+  total_cents: number;
+}
+
+describe('npx tsx engine rate', () => {
+  it('re-rates the example export: hard cap blocks, top-ups bill, relax takes the overflow, duplicates ignored', () => {
+    const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', `${EXAMPLE}/subscriptions.csv`, '--events', `${EXAMPLE}/events.jsonl`, '--purchases', `${EXAMPLE}/purchases.csv`, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const invoices = (JSON.parse(run.stdout) as { invoices: InvoiceJson[] }).invoices;
+    const first = invoices[0]!;
+    expect(Object.keys(first)).toEqual(['customer_id', 'period_start', 'period_end', 'plan', 'fast_seconds', 'over_allowance_seconds', 'relax_jobs', 'blocked_jobs', 'lines', 'total_cents']);
+    for (const invoice of invoices) {
+      expect(invoice.total_cents).toBe(invoice.lines.reduce((sum, line) => sum + line.amount_cents, 0));
+    }
+    const basic = invoices.filter((invoice) => invoice.customer_id === 'cus_basic_heavy');
+    expect(basic[0]).toMatchObject({ plan: 'basic', period_start: '2026-09-03T10:00:00.000Z', period_end: '2026-10-03T10:00:00.000Z' });
+    // 12,000 s included + a 2-hour top-up ($8); the job that started with balance left overdraws.
+    expect(basic[0]!.lines).toEqual([
+      { kind: 'subscription', quantity: 1, amount_cents: 1000 },
+      { kind: 'topup', quantity: 2, amount_cents: 800 },
+    ]);
+    expect(basic[0]!.blocked_jobs).toBe(1);
+    expect(basic[0]!.over_allowance_seconds).toBe(basic[0]!.fast_seconds - 12000);
+    const standard = invoices.find((invoice) => invoice.customer_id === 'cus_standard')!;
+    expect(standard.relax_jobs).toBe(1);
+    const annual = invoices.filter((invoice) => invoice.customer_id === 'cus_pro_annual');
+    expect(annual.map((invoice) => invoice.period_end.slice(0, 10))).toEqual(['2026-09-30', '2026-10-31']);
+    expect(annual.map((invoice) => invoice.total_cents)).toEqual([57600, 0]);
+  });
+
+  it('prints a table with the totals and the duplicates it ignored', () => {
+    const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', `${EXAMPLE}/subscriptions.csv`, '--events', `${EXAMPLE}/events.jsonl`, '--purchases', `${EXAMPLE}/purchases.csv`]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.split('\n')[0]).toMatch(/^customer\s+period\s+plan\s+fast_s\s+over_allowance_s\s+relax_jobs\s+blocked_jobs\s+lines\s+total$/);
+    expect(run.stdout).toMatch(/1 duplicate event\(s\) ignored/);
+  });
+
+  it('bills metered overage once per period with the catalog rounding rule', () => {
+    // 36,000 s free; 39,600.5 s used -> 3,600.5 s over x 0.111111111111 c/s = 400.0555... -> 400 (half_even).
+    const paths = files({
+      's.csv': 'customer_id,plan,interval,started_at\ncus_flex,flex,month,2026-01-01T00:00:00Z\n',
+      'e.jsonl': [usage('a', 'cus_flex', '2026-01-10T00:00:00Z', 20000), usage('b', 'cus_flex', '2026-01-20T00:00:00Z', 19600.5), usage('c', 'cus_flex', '2026-02-02T00:00:00Z', 10)].join('\n'),
+    });
+    const run = engine(['rate', '--catalog', 'scenarios/catalogs/basic-relax.yaml', '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--json']);
+    expect(run.stderr).toBe('');
+    const [january, february] = (JSON.parse(run.stdout) as { invoices: InvoiceJson[] }).invoices;
+    expect(january!.lines).toEqual([
+      { kind: 'subscription', quantity: 1, amount_cents: 2000 },
+      { kind: 'overage', quantity: 3600.5, amount_cents: 400 },
+    ]);
+    expect(january!.total_cents).toBe(2400);
+    expect(february!.fast_seconds).toBe(10);
+    expect(february!.lines).toEqual([{ kind: 'subscription', quantity: 1, amount_cents: 2000 }]);
+  });
+
+  it('lists every bad input with file, line and field, exits 2, prints no stack', () => {
+    const paths = files({
+      's.csv': 'customer_id,plan,interval,started_at\ncus_a,gold,month,2026-01-01T00:00:00Z\ncus_b,pro,week,yesterday\n',
+      'p.csv': 'customer_id,product,quantity,purchased_at\ncus_a,topup,-1,2026-01-02T00:00:00Z\n',
+      'e.jsonl': [
+        usage('a', 'cus_a', '2026-01-10T00:00:00Z', 'ten'),
+        usage('b', 'cus_a', '2026-01-10', 5),
+        usage('c', 'cus_a', '2026-01-10T00:00:00Z', -3),
+        '{"event_id":"d","customer_id":"cus_a","event_na',
+      ].join('\n'),
+    });
+    const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--purchases', paths['p.csv']!]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    const lines = run.stderr.trim().split('\n').slice(1);
+    expect(lines).toEqual([
+      `${paths['s.csv']}:2: plan: unknown plan "gold" (catalog has basic, standard, pro, mega)`,
+      `${paths['s.csv']}:3: interval: expected month or year, got "week"`,
+      `${paths['s.csv']}:3: started_at: expected an ISO-8601 timestamp with a zone, got "yesterday"`,
+      `${paths['p.csv']}:2: quantity: expected whole hours >= 1, got "-1"`,
+      `${paths['e.jsonl']}:1: metadata.gpu_seconds: expected a number of seconds, got "ten"`,
+      `${paths['e.jsonl']}:2: timestamp: expected an ISO-8601 timestamp with a zone, got "2026-01-10"`,
+      `${paths['e.jsonl']}:3: metadata.gpu_seconds: expected seconds >= 0, got -3`,
+      `${paths['e.jsonl']}:4: not valid JSON (truncated last line?)`,
+    ]);
+  });
+
+  it('rejects a missing column, a missing file and bad flags with exit 2', () => {
+    const paths = files({ 's.csv': 'customer_id,plan,started_at\ncus_a,pro,2026-01-01T00:00:00Z\n', 'e.jsonl': '' });
+    const missingColumn = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);
+    expect(missingColumn.code).toBe(2);
+    expect(missingColumn.stderr).toContain(`${paths['s.csv']}:1: missing column(s) interval`);
+    const missingFile = engine(['rate', '--catalog', 'no/such.yaml', '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);
+    expect(missingFile.code).toBe(2);
+    expect(missingFile.stderr).toContain('no/such.yaml: file not found');
+    const badFlag = engine(['rate', '--catalog', MIDJOURNEY, '--events']);
+    expect(badFlag.code).toBe(2);
+    expect(badFlag.stderr).toMatch(/^error: .*--events/);
+    expect(engine(['frobnicate']).code).toBe(2);
+    const help = engine(['rate', '--help']);
+    expect([help.code, help.stdout.startsWith('Usage: npx tsx engine rate')]).toEqual([0, true]);
+  });
+});
