@@ -128,7 +128,10 @@ describe('ledger scenarios', () => {
     const decision = submit(catalog, account, { jobType: jobTypeOf(catalog, 'image_grid'), mode: 'turbo' }, t('2026-01-01T01:00:00Z'));
     const done = complete(catalog, account, { jobId: 'j1', mode: decision.mode as Mode }, 15_500, t('2026-01-01T01:00:20Z'));
     expect(done.chargedMs).toBe(31_000);
-    expect(done.usage).toEqual({
+    expect(done.usage?.event_id).toBe('j1:gpu');
+    expect(done.usage?.metadata).toEqual({ gpu_seconds: 31, mode: 'turbo' });
+    // What a driver sends: the wire object, exactly Dodo's shape.
+    expect(JSON.parse(JSON.stringify(done.usage))).toEqual({
       event_id: 'j1:gpu',
       customer_id: 'c',
       event_name: 'gpu.fast_seconds',

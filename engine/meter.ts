@@ -7,7 +7,7 @@
  * - a meter names an `event_name`, an aggregation `{type: count | sum | max | last, key}` and an
  *   optional filter `{conjunction: and | or, clauses}` whose clauses are either conditions
  *   `{key, operator, value}` or nested filters, at most 3 levels deep;
- * - a repeated `event_id` is ignored (the first one recorded counts).
+ * - a repeated `event_id` is ignored: the first event with an id is the only one ever considered.
  *
  * Conventions where Dodo leaves the detail open (documented in docs/GLOSSARY.md):
  * - `equals` / `not_equals` compare type and value strictly (`"1"` is not `1`);
@@ -192,14 +192,16 @@ export class MeterLedger {
 
   /** Records `event` into the period `periodKey` of its customer. */
   record(event: UsageEvent, periodKey: string): RecordOutcome {
+    // Dodo de-duplicates at ingestion, before any meter looks at the event: an id seen once is
+    // ignored from then on, whether or not its first event counted.
     if (this.seen.has(event.event_id)) return 'duplicate';
+    this.seen.add(event.event_id);
     if (!matchesMeter(this.meter, event)) return 'not_matched';
     const type = this.meter.aggregation.type;
     const quantity = type === 'count' ? MICRO : eventQuantityMicro(this.meter, event);
     if (quantity === null) return 'no_quantity';
     const at = parseIsoMs(event.timestamp);
     if (at === null) return 'no_quantity';
-    this.seen.add(event.event_id);
     const id = `${event.customer_id}\u0000${periodKey}`;
     let total = this.totals.get(id);
     if (total === undefined) {
@@ -209,6 +211,9 @@ export class MeterLedger {
     total.count += 1;
     if (type === 'count' || type === 'sum') {
       total.quantityMicro += quantity;
+      if (!Number.isSafeInteger(total.quantityMicro)) {
+        throw new Error(`meter ${this.meter.name}: total for ${event.customer_id} in ${periodKey} exceeds exact integer micro-units`);
+      }
     } else if (type === 'max') {
       total.quantityMicro = total.count === 1 ? quantity : Math.max(total.quantityMicro, quantity);
     } else if (at > total.lastAt || (at === total.lastAt && event.event_id > total.lastEventId)) {

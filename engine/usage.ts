@@ -30,6 +30,47 @@ export interface Completion {
 
 const RELAX_COMPLETION: Completion = Object.freeze({ chargedMs: 0, usage: null });
 
+/**
+ * The usage event of a Fast/Turbo completion. It keeps the numbers and builds the strings
+ * (`event_id`, `timestamp`) only when read, so a driver that aggregates in memory (the simulator)
+ * pays nothing for them; `toJSON` gives the exact wire object.
+ */
+class MeteredUsage implements UsageEvent {
+  readonly customer_id: string;
+  readonly event_name: string;
+  private readonly jobId: string;
+  private readonly at: number;
+  private readonly chargedMs: number;
+  private readonly meterKey: string;
+  private readonly mode: Mode;
+
+  constructor(catalog: Catalog, customerId: string, jobId: string, mode: Mode, chargedMs: number, at: number) {
+    this.customer_id = customerId;
+    this.event_name = catalog.meterEventName;
+    this.jobId = jobId;
+    this.at = at;
+    this.chargedMs = chargedMs;
+    this.meterKey = catalog.meterKey;
+    this.mode = mode;
+  }
+
+  get event_id(): string {
+    return usageEventId(this.jobId);
+  }
+
+  get timestamp(): string {
+    return formatIsoMs(this.at);
+  }
+
+  get metadata(): Readonly<Record<string, string | number>> {
+    return { [this.meterKey]: this.chargedMs / MS_PER_SECOND, mode: this.mode };
+  }
+
+  toJSON(): UsageEvent {
+    return { event_id: this.event_id, customer_id: this.customer_id, event_name: this.event_name, timestamp: this.timestamp, metadata: this.metadata };
+  }
+}
+
 /** The deterministic usage event id of a job. */
 export function usageEventId(jobId: string): string {
   return `${jobId}:gpu`;
@@ -65,17 +106,7 @@ export function complete(catalog: Catalog, account: Account, job: CompletedJob, 
   } else {
     usage.fastJobs += 1;
   }
-  const metadata: Record<string, string | number> = { [catalog.meterKey]: chargedMs / MS_PER_SECOND, mode: job.mode };
-  return {
-    chargedMs,
-    usage: {
-      event_id: usageEventId(job.jobId),
-      customer_id: account.customerId,
-      event_name: catalog.meterEventName,
-      timestamp: formatIsoMs(at),
-      metadata,
-    },
-  };
+  return { chargedMs, usage: new MeteredUsage(catalog, account.customerId, job.jobId, job.mode, chargedMs, at) };
 }
 
 /** A dispatched job failed at `at`: its slot is freed and nothing is charged. */
