@@ -97,12 +97,46 @@ export function formatIsoMs(ms: number): string {
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
 
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let index = from; index < from + count; index += 1) {
+    const digit = text.charCodeAt(index) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The hot path of `parseIsoMs` for the shape usage exports use, `YYYY-MM-DDTHH:MM:SS[.sss]Z`
+ * with a year from 1970: the instant, -1 for an impossible date or time, or -2 for "some other
+ * shape" (the general parser decides).
+ */
+function parseCanonicalUtc(text: string): number {
+  const length = text.length;
+  if ((length !== 20 && length !== 24) || text.charCodeAt(length - 1) !== 90 /* Z */) return -2;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58) return -2;
+  if (length === 24 && text.charCodeAt(19) !== 46) return -2;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hours = digitsAt(text, 11, 2);
+  const minutes = digitsAt(text, 14, 2);
+  const seconds = digitsAt(text, 17, 2);
+  const millis = length === 24 ? digitsAt(text, 20, 3) : 0;
+  if (year < 1970 || month < 0 || day < 0 || hours < 0 || minutes < 0 || seconds < 0 || millis < 0) return -2;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hours > 23 || minutes > 59 || seconds > 59) return -1;
+  return daysFromCivil(year, month, day) * MS_PER_DAY + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+}
+
 /**
  * Parses an ISO-8601 / RFC 3339 timestamp with a time zone (`Z` or `+HH:MM`) to integer ms.
  * Fractions beyond milliseconds are truncated (timestamps are not money). Returns null when the
  * text is not such a timestamp or names an impossible date or time.
  */
 export function parseIsoMs(text: string): number | null {
+  const fast = parseCanonicalUtc(text);
+  if (fast >= 0 || fast === -1) return fast === -1 ? null : fast;
   const match = ISO_PATTERN.exec(text);
   if (!match) return null;
   const [year, month, day, hours, minutes, seconds] = match.slice(1, 7).map(Number) as [

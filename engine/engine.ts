@@ -8,7 +8,7 @@
  * and `schedule` files a new entry whenever an account's next due instant moves earlier.
  */
 import type { Catalog, Interval, JobTypeDef, PlanDef } from './catalog.ts';
-import { type Account, type Invoice, NEVER, newAccount } from './account.ts';
+import { Account, AccountStore, type AccountData, type Invoice, NEVER } from './account.ts';
 import { advance } from './ledger.ts';
 import { type GrantResult, type TopupPurchase, grantBonus, purchaseTopup } from './grants.ts';
 import { type PlanChangeResult, cancel, changePlan, subscribe } from './subscription.ts';
@@ -22,6 +22,8 @@ interface DueEntry {
 export interface EngineState {
   readonly catalog: Catalog;
   readonly accounts: Map<string, Account>;
+  /** Where the accounts' numbers live. */
+  readonly store: AccountStore;
   readonly due: DueEntry[];
   /** Accounts holding invoices closed outside a due renewal (e.g. a re-anchoring upgrade). */
   readonly closedOutsideDue: Set<Account>;
@@ -36,14 +38,14 @@ export interface TickResult {
 }
 
 export function createEngine(catalog: Catalog): EngineState {
-  return { catalog, accounts: new Map(), due: [], closedOutsideDue: new Set(), seq: 0 };
+  return { catalog, accounts: new Map(), store: new AccountStore(), due: [], closedOutsideDue: new Set(), seq: 0 };
 }
 
 /** The customer's account, created (with no subscription) on first use. */
 export function accountOf(state: EngineState, customerId: string): Account {
   let account = state.accounts.get(customerId);
   if (account === undefined) {
-    account = newAccount(customerId);
+    account = new Account(state.store, customerId);
     state.accounts.set(customerId, account);
   }
   return account;
@@ -99,6 +101,35 @@ function compareInvoices(a: Invoice, b: Invoice): number {
     (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0) ||
     a.periodStartAt - b.periodStartAt
   );
+}
+
+/** Plain data of the whole engine state (JSON-safe); `restoreEngine` rebuilds it. */
+export interface EngineSnapshot {
+  readonly accounts: readonly AccountData[];
+}
+
+/** A JSON-safe copy of the engine's state, for persistence or to fork a run. */
+export function snapshotEngine(state: EngineState): EngineSnapshot {
+  return { accounts: [...state.accounts.values()].map((account) => account.toData()) };
+}
+
+/** Rebuilds an engine from a snapshot taken under the same catalog. */
+export function restoreEngine(catalog: Catalog, snapshot: EngineSnapshot): EngineState {
+  const state = createEngine(catalog);
+  for (const data of snapshot.accounts) {
+    const account = Account.fromData(state.store, data, catalog.plans);
+    state.accounts.set(account.customerId, account);
+    account.scheduledAt = NEVER;
+    schedule(state, account);
+    if (account.closed.length > 0) state.closedOutsideDue.add(account);
+  }
+  return state;
+}
+
+/** The earliest instant a tick has work to do (NEVER when none): drivers skip ticks before it. */
+export function nextTickAt(state: EngineState): number {
+  if (state.closedOutsideDue.size > 0) return Number.NEGATIVE_INFINITY;
+  return state.due.length > 0 ? state.due[0]!.at : NEVER;
 }
 
 /** Does all time-driven work due by `at` and collects the invoices closed so far. */

@@ -10,7 +10,7 @@
  */
 import { addMonthsClamped } from './calendar.ts';
 import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
-import { type Account, type Lot, NEVER, compareLots, emptyUsage } from './account.ts';
+import { type Account, type Lot, NEVER, compareLots, resetUsage } from './account.ts';
 import { closePeriod, feeLine } from './invoice.ts';
 
 function assertLedger(condition: unknown, message: string): asserts condition {
@@ -46,6 +46,7 @@ export function grantLot(
   let index = account.lots.length;
   while (index > 0 && compareLots(account.lots[index - 1]!, lot) > 0) index -= 1;
   account.lots.splice(index, 0, lot);
+  account.headLot = account.lots[0]!;
   account.balanceMs += grantMs;
   account.grantedMs += grantMs;
   if (kind === 'included') account.includedMs += grantMs;
@@ -59,16 +60,27 @@ export function grantLot(
  */
 export function burn(account: Account, chargeMs: number, at: number): void {
   let need = chargeMs;
+  let lot = account.headLot;
+  // The common case touches only the head lot: no array access.
+  if (lot !== null && lot.remainingMs > need) {
+    lot.remainingMs -= need;
+    account.consumedMs += need;
+    account.balanceMs -= need;
+    return;
+  }
   const lots = account.lots;
-  while (need > 0 && lots.length > 0) {
-    const lot = lots[0]!;
+  while (need > 0 && lot !== null) {
     const take = lot.remainingMs < need ? lot.remainingMs : need;
     lot.remainingMs -= take;
     need -= take;
     account.consumedMs += take;
     account.balanceMs -= take;
-    if (lot.remainingMs === 0) lots.shift();
+    if (lot.remainingMs === 0) {
+      lots.shift();
+      lot = lots[0] ?? null;
+    }
   }
+  account.headLot = lot;
   if (need > 0) account.usage.overageMs += need;
   if (account.balanceMs === 0 && account.usage.exhaustedAt === null && chargeMs > 0) {
     account.usage.exhaustedAt = at;
@@ -88,6 +100,7 @@ function expireLots(account: Account, predicate: (lot: Lot) => boolean): void {
     }
   }
   account.lots = kept;
+  account.headLot = kept[0] ?? null;
 }
 
 /** Starts cycle `index` of the current anchor: grants the included allowance, bills a due fee. */
@@ -95,7 +108,7 @@ function startCycle(catalog: Catalog, account: Account, plan: PlanDef, index: nu
   account.cycleIndex = index;
   account.cycleStartAt = addMonthsClamped(account.anchorAt, index);
   account.cycleEndAt = addMonthsClamped(account.anchorAt, index + 1);
-  account.usage = emptyUsage();
+  resetUsage(account);
   account.includedMs = 0;
   if (plan.fastAllowanceMs > 0) {
     const id = `${account.customerId}:included:${account.anchorAt}:${index}`;
@@ -147,7 +160,7 @@ function renew(catalog: Catalog, account: Account): void {
     account.pendingPlan = null;
     account.cycleStartAt = account.cycleEndAt;
     account.cycleEndAt = NEVER;
-    account.usage = emptyUsage();
+    resetUsage(account);
     account.includedMs = 0;
     refreshNextDue(account);
     return;

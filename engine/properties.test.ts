@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  type EngineSnapshot,
+  restoreEngine,
+  snapshotEngine,
   type EngineState,
   type Invoice,
   type Mode,
@@ -178,7 +181,7 @@ describe('engine properties (driven directly)', () => {
         const split = cut % (trace.events.length + 1);
         const first = freshState(trace);
         const early = drive(first, trace.events.slice(0, split), []);
-        const restored = structuredClone(first);
+        const restored = restoreEngine(catalog, JSON.parse(JSON.stringify(snapshotEngine(first))) as EngineSnapshot);
         const late = drive(restored, trace.events.slice(split), []);
         const actual = [...early, ...late, ...tick(restored, end).invoices, ...drainClosed(restored)];
         const key = (invoice: Invoice) => `${invoice.customerId}:${invoice.periodStartAt}`;

@@ -18,7 +18,7 @@
 import type { Catalog, Interval } from './catalog.ts';
 import type { Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
-import { jobTypeOf, createEngine, accountOf, subscribeCustomer, buyTopup, tick, drainClosed } from './engine.ts';
+import { jobTypeOf, createEngine, accountOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt } from './engine.ts';
 import { dispatchHeld, submit } from './router.ts';
 import { complete } from './usage.ts';
 
@@ -61,37 +61,45 @@ export interface RerateResult {
   readonly refusedPurchases: readonly RerateRefusal[];
 }
 
-type Step =
+type Change =
   | { readonly at: number; readonly order: 0; readonly key: string; readonly index: number; readonly subscription: RerateSubscription }
-  | { readonly at: number; readonly order: 1; readonly key: string; readonly index: number; readonly purchase: ReratePurchase }
-  | { readonly at: number; readonly order: 2; readonly key: string; readonly index: number; readonly event: RerateEvent };
+  | { readonly at: number; readonly order: 1; readonly key: string; readonly index: number; readonly purchase: ReratePurchase };
 
-function compareSteps(a: Step, b: Step): number {
-  return a.at - b.at || a.order - b.order || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.index - b.index;
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function buildTimeline(
-  subscriptions: readonly RerateSubscription[],
-  purchases: readonly ReratePurchase[],
-  events: readonly RerateEvent[],
-): { steps: Step[]; duplicateEvents: number } {
-  const steps: Step[] = [];
+/** Subscriptions and purchases in replay order (few; sorted as objects). */
+function orderChanges(subscriptions: readonly RerateSubscription[], purchases: readonly ReratePurchase[]): Change[] {
+  const changes: Change[] = [];
   subscriptions.forEach((subscription, index) =>
-    steps.push({ at: subscription.startedAt, order: 0, key: subscription.customerId, index, subscription }),
+    changes.push({ at: subscription.startedAt, order: 0, key: subscription.customerId, index, subscription }),
   );
-  purchases.forEach((purchase, index) => steps.push({ at: purchase.purchasedAt, order: 1, key: purchase.purchaseId, index, purchase }));
+  purchases.forEach((purchase, index) => changes.push({ at: purchase.purchasedAt, order: 1, key: purchase.purchaseId, index, purchase }));
+  return changes.sort((a, b) => a.at - b.at || a.order - b.order || compareText(a.key, b.key) || a.index - b.index);
+}
+
+/**
+ * Indices of the events to replay, first occurrence of each event_id only, in (at, event_id,
+ * input) order. Exports are usually in time order already; then no sort is needed.
+ */
+function orderEvents(events: readonly RerateEvent[]): { order: Int32Array; duplicateEvents: number } {
   const seen = new Set<string>();
-  let duplicateEvents = 0;
-  events.forEach((event, index) => {
-    if (seen.has(event.eventId)) {
-      duplicateEvents += 1;
-      return;
-    }
+  const kept: number[] = [];
+  let sorted = true;
+  let previous: RerateEvent | null = null;
+  for (let index = 0; index < events.length; index += 1) {
+    const event = events[index]!;
+    if (seen.has(event.eventId)) continue;
     seen.add(event.eventId);
-    steps.push({ at: event.at, order: 2, key: event.eventId, index, event });
-  });
-  steps.sort(compareSteps);
-  return { steps, duplicateEvents };
+    if (previous !== null && (event.at < previous.at || (event.at === previous.at && event.eventId < previous.eventId))) sorted = false;
+    kept.push(index);
+    previous = event;
+  }
+  if (!sorted) {
+    kept.sort((a, b) => events[a]!.at - events[b]!.at || compareText(events[a]!.eventId, events[b]!.eventId) || a - b);
+  }
+  return { order: Int32Array.from(kept), duplicateEvents: events.length - kept.length };
 }
 
 /** Replays subscriptions, purchases and usage events through the engine (see the module header). */
@@ -103,32 +111,43 @@ export function rerate(
 ): RerateResult {
   const state = createEngine(catalog);
   const defaultJobType = catalog.jobTypes.values().next().value!;
-  const { steps, duplicateEvents } = buildTimeline(subscriptions, purchases, events);
+  const changes = orderChanges(subscriptions, purchases);
+  const { order, duplicateEvents } = orderEvents(events);
   const refusedPurchases: RerateRefusal[] = [];
   const closed: Invoice[] = [];
-  let lastAt = Number.NEGATIVE_INFINITY;
-  for (const step of steps) {
-    if (step.at !== lastAt) {
-      closed.push(...tick(state, step.at).invoices);
-      lastAt = step.at;
+  const catchUp = (at: number): void => {
+    if (at >= nextTickAt(state)) closed.push(...tick(state, at).invoices);
+  };
+  let next = 0;
+  const applyChangesUpTo = (at: number): void => {
+    // Changes at an instant come before the events at that instant.
+    while (next < changes.length && changes[next]!.at <= at) {
+      const change = changes[next]!;
+      next += 1;
+      catchUp(change.at);
+      if (change.order === 0) {
+        const { customerId, planId, interval, startedAt } = change.subscription;
+        subscribeCustomer(state, customerId, planId, interval, startedAt);
+      } else {
+        const { customerId, purchaseId, hours, purchasedAt } = change.purchase;
+        const result = buyTopup(state, customerId, { purchaseId, hours }, purchasedAt);
+        if (!result.ok) refusedPurchases.push({ customerId, purchaseId, reason: result.reason });
+      }
     }
-    if (step.order === 0) {
-      const { customerId, planId, interval, startedAt } = step.subscription;
-      subscribeCustomer(state, customerId, planId, interval, startedAt);
-    } else if (step.order === 1) {
-      const { customerId, purchaseId, hours, purchasedAt } = step.purchase;
-      const result = buyTopup(state, customerId, { purchaseId, hours }, purchasedAt);
-      if (!result.ok) refusedPurchases.push({ customerId, purchaseId, reason: result.reason });
-    } else {
-      replayEvent(catalog, state, step.event, defaultJobType);
-    }
+  };
+  for (let position = 0; position < order.length; position += 1) {
+    const event = events[order[position]!]!;
+    applyChangesUpTo(event.at);
+    catchUp(event.at);
+    replayEvent(catalog, state, event, defaultJobType);
   }
+  applyChangesUpTo(Number.POSITIVE_INFINITY);
   closed.push(...drainClosed(state));
   for (const account of state.accounts.values()) {
     const open = previewInvoice(catalog, account, account.cycleEndAt);
     if (open !== null) closed.push(open);
   }
-  closed.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0) || a.periodStartAt - b.periodStartAt);
+  closed.sort((a, b) => compareText(a.customerId, b.customerId) || a.periodStartAt - b.periodStartAt);
   return { invoices: closed, duplicateEvents, refusedPurchases };
 }
 

@@ -6,10 +6,12 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { scenarioSchema } from '../sim/scenario-schema.ts';
 import { catalogSchema } from './catalog-schema.ts';
 
 export const SCHEMA_FILES: Readonly<Record<string, () => z.ZodType>> = {
   'scenarios/catalog.schema.json': () => catalogSchema,
+  'scenarios/schema.json': () => scenarioSchema,
 };
 
 /** The JSON text of a schema file, stable across runs. */
