@@ -5,7 +5,7 @@
  * sorted by instant. The spec is trusted here: anything invalid is a bug upstream and asserts.
  */
 import { MS_PER_DAY, MS_PER_HOUR, addMonthsClamped, parseIsoMs, type Catalog } from '../engine/index.ts';
-import { compileDistribution } from './random.ts';
+import { compileDistribution, distributionMean } from './random.ts';
 import type { ArrivalModel, BehaviourModel, DemandWindow, FleetStep, SegmentModel, SimModel } from './model.ts';
 import type { ScenarioSpec } from './scenario-schema.ts';
 
@@ -56,6 +56,7 @@ function compileArrivals(arrivals: SegmentSpec['arrivals']): ArrivalModel {
     kind: 'daily',
     activeDayProbability: arrivals.active_days_per_week / 7,
     jobsPerActiveDay: compileDistribution(arrivals.jobs_per_active_day),
+    jobsPerActiveDayMean: distributionMean(arrivals.jobs_per_active_day),
     hourCumulative: cumulativeShares(arrivals.hour_profile),
     zoneOffsetsMs: Float64Array.from(arrivals.timezones, (zone) => Math.round(zone.utc_offset_hours * MS_PER_HOUR)),
     zoneCumulative: cumulativeShares(arrivals.timezones.map((zone) => zone.share)),
@@ -133,6 +134,7 @@ export function compileScenario(file: string, spec: ScenarioSpec, catalog: Catal
     costCentsPerGpuHour: spec.fleet.cost_per_gpu_hour_cents,
     relaxOrder: spec.fleet.relax_order,
     fastReservedShare: spec.fleet.fast_reserved_share,
+    turboSpeedup: spec.fleet.turbo_speedup,
     behaviour: compileBehaviour(spec.behaviour),
     demand: compileDemand(spec.demand_events),
     warmupMs: Math.round(spec.warmup_hours * MS_PER_HOUR),

@@ -33,14 +33,22 @@ export class TierMonth {
 
 /** Per-customer-cycle facts that upgrade pressure is computed from. */
 export class TierCycles {
+  /** Cycles closed within the horizon. */
   cycles = 0;
   exhausted = 0;
-  readonly exhaustionDays: number[] = [];
+  /** exhaustionDays[d]: cycles that ran out on day d (1-based; 0 = at the start). */
+  readonly exhaustionDays = new Float64Array(33);
+  exhaustedBeforeDay = 0;
+  /** Days between running out and the cycle end, on Relax plans. */
   relaxDaysSum = 0;
+  /** Relax waits of the customers of these cycles. */
   relaxWaitMsSum = 0;
   relaxWaitCount = 0;
   blocked = 0;
+  cyclesWithBlocked = 0;
   topupCents = 0;
+  /** Cycles whose top-up spend reached the price gap to the next plan (upgrading was cheaper). */
+  topupOverGap = 0;
 }
 
 export class HourRow {
@@ -58,6 +66,7 @@ export class HourRow {
   fastQueueEnd = 0;
   relaxQueueEnd = 0;
   heldEnd = 0;
+  gpusEnd = 0;
 }
 
 /** Batch means and time-averaged queue lengths after the warm-up (validation scenarios). */
@@ -91,10 +100,17 @@ export class Metrics {
   subscribersStart: number[];
   subscribersEnd: number[];
   arrivals = 0;
+  /** Arrivals of customers without a subscription (churned): not submitted. */
+  inactive = 0;
   completed = 0;
   blocked = 0;
+  /** Charged ms of the usage events the engine emitted (Fast and Turbo completions). */
   meteredMs = 0;
   usageEvents = 0;
+  /** Relax completions that emitted a usage event (must stay 0). */
+  relaxMetered = 0;
+  busyMs = 0;
+  capacityMs = 0;
 
   constructor(
     readonly planIds: readonly string[],

@@ -16,6 +16,8 @@ export type ArrivalModel =
       readonly activeDayProbability: number;
       /** Jobs on an active day (rounded to a whole number >= 0). */
       readonly jobsPerActiveDay: Sampler;
+      /** Mean of jobsPerActiveDay (before rounding). */
+      readonly jobsPerActiveDayMean: number;
       /** Cumulative weights of the 24 local hours (last = 1). */
       readonly hourCumulative: Float64Array;
       /** UTC offsets in ms and their cumulative shares (last = 1). */
@@ -99,6 +101,8 @@ export interface SimModel {
   readonly relaxOrder: RelaxOrder;
   /** GPUs only fast/turbo jobs may use (a share of the fleet, rounded down). */
   readonly fastReservedShare: number;
+  /** A Turbo job occupies its GPU for its (Fast) GPU time divided by this. */
+  readonly turboSpeedup: number;
   readonly behaviour: BehaviourModel;
   readonly demand: readonly DemandWindow[];
   /** Warm-up excluded from wait statistics (validation scenarios), ms. */

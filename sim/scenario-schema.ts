@@ -168,6 +168,7 @@ const fleetSchema = z.strictObject({
     .default('least_relax_used_first')
     .describe('order of waiting Relax jobs: fifo, or least Relax time used this cycle first (default, as Midjourney)'),
   fast_reserved_share: share.default(0).describe('share of the GPUs (rounded down) only Fast/Turbo jobs may use (0..1, default 0)'),
+  turbo_speedup: z.number().min(1).default(4).describe('a Turbo job holds its GPU for its Fast GPU time divided by this (default 4, Midjourney\'s "up to 4x faster"); it is charged turbo.charge_multiplier x its Fast GPU time'),
 });
 
 /** Behaviour defaults (also documented in each field's description). */

@@ -1,0 +1,82 @@
+/**
+ * The subscribers at the start of a run: plan and billing interval drawn per segment from the
+ * `population` stream; each subscription anchored at a uniformly random instant of the cycle (or
+ * annual term) before the start, so renewals spread over the horizon as they do in a live business.
+ *
+ * Steady-state start: a customer who is k% through a cycle at the start has usually used some of
+ * the allowance already. Each subscriber gets a prior Fast usage of (elapsed share of the cycle) x
+ * (the segment's expected Fast GPU time per cycle), capped at the allowance, charged at the start
+ * through the engine like any job and reported apart (`priorUsageMs`), never as horizon usage.
+ */
+import { type Catalog, type EngineState, MS_PER_DAY, accountOf, addMonthsClamped, complete, jobTypeOf, submit, subscribeCustomer, tick } from '../engine/index.ts';
+import { pickCumulative, segmentOffsets } from './arrivals.ts';
+import type { Uniform } from './random.ts';
+import { distributionMean } from './random.ts';
+import type { SegmentModel, SimModel } from './model.ts';
+
+/** Customer ids: deterministic, sortable within a segment. */
+export function customerId(index: number): string {
+  return `c${index}`;
+}
+
+/** Expected Fast (and Turbo, charged) GPU ms one subscriber of the segment uses per day. */
+export function expectedFastMsPerDay(segment: SegmentModel, catalog: Catalog): number {
+  let meanMs = 0;
+  segment.gpuSecondsSpecs.forEach((spec, index) => {
+    const share = segment.jobTypeCumulative[index]! - (index === 0 ? 0 : segment.jobTypeCumulative[index - 1]!);
+    meanMs += share * distributionMean(spec) * 1000;
+  });
+  const fastShare = 1 - segment.relaxByChoiceShare - segment.turboShare;
+  const chargedPerJob = meanMs * (fastShare + segment.turboShare * catalog.turboMultiplier);
+  const arrivals = segment.arrivals;
+  if (arrivals.kind === 'poisson') return (arrivals.jobsPerHour * 24 * chargedPerJob) / segment.subscribers;
+  return arrivals.activeDayProbability * arrivals.jobsPerActiveDayMean * chargedPerJob;
+}
+
+export interface Population {
+  /** Customers, segment by segment. */
+  readonly count: number;
+  readonly segmentOf: Uint16Array;
+  /** Prior usage charged at the start (steady-state start), ms. */
+  readonly priorUsageMs: number;
+}
+
+/** Subscribes every customer and brings the engine to `model.startAt`. */
+export function populate(model: SimModel, state: EngineState, uniform: Uniform): Population {
+  const catalog = model.catalog;
+  const offsets = segmentOffsets(model.segments);
+  const count = model.segments.reduce((sum, segment) => sum + segment.subscribers, 0);
+  const segmentOf = new Uint16Array(count);
+  const startAt = model.startAt;
+  model.segments.forEach((segment, segmentIndex) => {
+    for (let index = 0; index < segment.subscribers; index += 1) {
+      const customer = offsets[segmentIndex]! + index;
+      segmentOf[customer] = segmentIndex;
+      const plan = catalog.plans.get(segment.planIds[pickCumulative(segment.planCumulative, uniform())]!)!;
+      const annual = uniform() < segment.annualShare && plan.annualPriceCents !== null;
+      const termMonths = annual ? 12 : 1;
+      const termStart = addMonthsClamped(startAt, -termMonths);
+      const anchorAt = termStart + Math.floor(uniform() * (startAt - termStart));
+      subscribeCustomer(state, customerId(customer), plan.id, annual ? 'year' : 'month', anchorAt);
+    }
+  });
+  tick(state, startAt);
+  let priorUsageMs = 0;
+  const defaultJobType = jobTypeOf(catalog, catalog.jobTypes.keys().next().value!);
+  model.segments.forEach((segment, segmentIndex) => {
+    const perDay = expectedFastMsPerDay(segment, catalog);
+    for (let index = 0; index < segment.subscribers; index += 1) {
+      const id = customerId(offsets[segmentIndex]! + index);
+      const account = accountOf(state, id);
+      const elapsedDays = (startAt - account.cycleStartAt) / MS_PER_DAY;
+      const priorMs = Math.min(account.balanceMs, Math.round(elapsedDays * perDay));
+      if (priorMs <= 0) continue;
+      const decision = submit(catalog, account, { jobType: defaultJobType, mode: 'fast' }, startAt);
+      if (decision.mode !== 'fast' || decision.start !== 'now') throw new Error(`population: prior usage of ${id} was not admitted`);
+      complete(catalog, account, { jobId: `${id}:prior`, mode: 'fast' }, priorMs, startAt);
+      account.usage.fastJobs -= 1; // prior usage is not a job of the horizon
+      priorUsageMs += priorMs;
+    }
+  });
+  return { count, segmentOf, priorUsageMs };
+}

@@ -1,0 +1,601 @@
+/**
+ * The discrete-event simulation: synthetic arrivals drive the engine (every job is routed,
+ * admitted, completed and metered by the same calls the live adapter makes) and a GPU fleet
+ * (c servers, non-preemptive priority, Fast and Turbo before Relax).
+ *
+ * Total order of events: by instant; at one instant the event heap (completions, renewal
+ * decisions, hour marks, fleet changes, each in scheduling order) goes before arrivals, and
+ * arrivals go in generation order. Before anything happens at an instant the engine is ticked if
+ * it has work due, so renewals and expiries always happen before the events that follow them.
+ * Randomness comes from named streams (population, arrivals, durations, behaviour).
+ *
+ * A job: arrives -> route (blocked | Fast | Turbo | Relax) -> waits in its customer's own queue
+ * if the per-user concurrency is full -> waits for a GPU in its class queue -> runs -> completes.
+ * Its wait is start minus arrival. At the horizon every job is completed, blocked, or still in
+ * the system (held, queued or running), and the run checks that.
+ */
+import {
+  type Account,
+  type Catalog,
+  type EngineState,
+  type Invoice,
+  type JobRequest,
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  accountOf,
+  addMonthsClamped,
+  buyTopup,
+  canDispatch,
+  cancelCustomer,
+  changeCustomerPlan,
+  complete,
+  createEngine,
+  dispatchHeld,
+  nextTickAt,
+  previewInvoice,
+  submit,
+  tick,
+} from '../engine/index.ts';
+import { ArrivalGenerator, MODE_RELAX, MODE_TURBO } from './arrivals.ts';
+import { buysTopup, neighbourPlan, renewalChoice } from './behaviour.ts';
+import { EventHeap } from './event-heap.ts';
+import { Fleet } from './fleet.ts';
+import { JobTable } from './job-table.ts';
+import { Metrics, ValidationStats } from './metrics.ts';
+import type { SimModel } from './model.ts';
+import { customerId, populate } from './population.ts';
+import { createStreams } from './random.ts';
+
+const COMPLETE = 0;
+const DECIDE = 1;
+const HOUR = 2;
+const FLEET = 3;
+
+const REQUEST_MODES = ['fast', 'turbo', 'relax'] as const;
+const MODE_CODE = { fast: 0, turbo: 1, relax: 2 } as const;
+
+/** Where a run streams its per-job and per-cycle rows (null = not wanted). */
+export interface RunSinks {
+  /** One row per job: ids, plan, job type, mode (`blocked` too), times in s since the start. */
+  job?: ((row: JobRow) => void) | null;
+  /** One row per customer per billing cycle that overlaps the horizon. */
+  cycle?: ((row: CycleRow) => void) | null;
+  /** Called once per simulated day with the share of the horizon done. */
+  progress?: ((done: number) => void) | null;
+}
+
+export interface JobRow {
+  readonly jobNumber: number;
+  readonly customer: number;
+  readonly planId: string;
+  readonly jobType: string;
+  readonly mode: 'fast' | 'turbo' | 'relax' | 'blocked';
+  readonly arrivalMs: number;
+  /** null when the job never started (blocked, or still waiting at the horizon). */
+  readonly startMs: number | null;
+  readonly endMs: number | null;
+  readonly gpuMs: number;
+}
+
+export interface CycleRow {
+  readonly customer: number;
+  readonly invoice: Invoice;
+  /** true when the cycle was still open at the horizon (usage so far). */
+  readonly open: boolean;
+  readonly topupHours: number;
+  readonly relaxWaitMsSum: number;
+  readonly relaxWaitCount: number;
+}
+
+export interface RunOutcome {
+  readonly metrics: Metrics;
+  /** Jobs still in the system at the horizon. */
+  readonly held: number;
+  readonly queuedFast: number;
+  readonly queuedRelax: number;
+  readonly running: number;
+  readonly priorUsageMs: number;
+  readonly customers: number;
+  /** Months of the horizon (calendar months from the start; the last may be partial). */
+  readonly monthStarts: readonly number[];
+  /** Metered ms in the ledger over the horizon (sum of Fast usage of all cycles, minus prior). */
+  readonly ledgerFastMs: number;
+}
+
+/** Calendar months of the horizon: the instants each starts at. */
+export function monthStarts(model: SimModel): number[] {
+  const starts: number[] = [];
+  for (let index = 0; ; index += 1) {
+    const at = addMonthsClamped(model.startAt, index);
+    if (at >= model.endAt) break;
+    starts.push(at);
+  }
+  return starts;
+}
+
+/** GPUs in service at `at`: the schedule's step minus GPUs lost to outages. */
+export function capacityAt(model: SimModel, at: number): number {
+  let gpus = model.fleetSchedule[0]?.gpus ?? 0;
+  for (const step of model.fleetSchedule) if (step.at <= at) gpus = step.gpus;
+  for (const window of model.demand) if (window.gpusLost > 0 && at >= window.fromAt && at < window.toAt) gpus -= window.gpusLost;
+  return Math.max(0, gpus);
+}
+
+/** Runs replication `replication` of the model. Deterministic for (model, seed, replication). */
+export function simulate(model: SimModel, replication: number, sinks: RunSinks = {}): RunOutcome {
+  return new Simulation(model, replication, sinks).run();
+}
+
+class Simulation {
+  private readonly catalog: Catalog;
+  private readonly engine: EngineState;
+  private readonly streams;
+  private readonly heap = new EventHeap(4096);
+  private readonly fleet: Fleet;
+  private readonly jobs = new JobTable();
+  private readonly metrics: Metrics;
+  private readonly months: number[];
+  private accounts: Account[] = [];
+  private heldHead = new Int32Array(0);
+  private heldTail = new Int32Array(0);
+  private heldCount = 0;
+  private topupDecided = new Uint8Array(0);
+  private cycleTopupHours = new Float64Array(0);
+  private cycleRelaxWaitSum = new Float64Array(0);
+  private cycleRelaxWaitCount = new Float64Array(0);
+  private readonly requests: JobRequest[][];
+  private readonly jobTypeIds: string[][];
+  private readonly segmentOfCustomer: { value: Uint16Array } = { value: new Uint16Array(0) };
+  private lastAt: number;
+  private hourIndex = 0;
+  private monthIndex = 0;
+  private jobCounter = 0;
+  private purchaseCounter = 0;
+  private readonly validation: ValidationStats;
+
+  constructor(
+    private readonly model: SimModel,
+    replication: number,
+    private readonly sinks: RunSinks,
+  ) {
+    this.catalog = model.catalog;
+    this.engine = createEngine(model.catalog);
+    this.streams = createStreams(model.seed, replication);
+    this.fleet = new Fleet(model.relaxOrder, model.fastReservedShare);
+    this.months = monthStarts(model);
+    this.validation = new ValidationStats(model.startAt + model.warmupMs, model.endAt);
+    this.metrics = new Metrics(model.catalog.planList.map((plan) => plan.id), this.months.length, this.validation);
+    this.requests = model.segments.map((segment) =>
+      segment.jobTypeIds.flatMap((id) => REQUEST_MODES.map((mode) => ({ jobType: model.catalog.jobTypes.get(id)!, mode }))),
+    );
+    this.jobTypeIds = model.segments.map((segment) => [...segment.jobTypeIds]);
+    this.lastAt = model.startAt;
+  }
+
+  run(): RunOutcome {
+    const model = this.model;
+    const population = populate(model, this.engine, this.streams.population);
+    const count = population.count;
+    this.segmentOfCustomer.value = population.segmentOf;
+    this.accounts = Array.from({ length: count }, (_, index) => accountOf(this.engine, customerId(index)));
+    this.heldHead = new Int32Array(count).fill(-1);
+    this.heldTail = new Int32Array(count).fill(-1);
+    this.topupDecided = new Uint8Array(count);
+    this.cycleTopupHours = new Float64Array(count);
+    this.cycleRelaxWaitSum = new Float64Array(count);
+    this.cycleRelaxWaitCount = new Float64Array(count);
+    for (let customer = 0; customer < count; customer += 1) {
+      const account = this.accounts[customer]!;
+      this.metrics.subscribersStart[account.plan!.rank]! += 1;
+      this.scheduleDecision(customer, account);
+    }
+    for (let at = model.startAt; at < model.endAt; at += MS_PER_HOUR) this.heap.push(at + MS_PER_HOUR, HOUR, 0);
+    this.fleet.setCapacity(capacityAt(model, model.startAt));
+    this.metrics.hour(0).gpusEnd = this.fleet.capacity;
+    for (const at of this.fleetChangeInstants()) this.heap.push(at, FLEET, 0);
+
+    const generator = new ArrivalGenerator(model.segments, model.demand, this.streams);
+    const firstDay = Math.floor(model.startAt / MS_PER_DAY) * MS_PER_DAY;
+    for (let dayStart = firstDay; dayStart < model.endAt; dayStart += MS_PER_DAY) {
+      const day = generator.generate(dayStart, model.startAt, model.endAt);
+      const dayEnd = Math.min(dayStart + MS_PER_DAY, model.endAt);
+      let next = 0;
+      for (;;) {
+        const heapAt = this.heap.peekTime();
+        const arrivalAt = next < day.count ? day.times[next]! : Number.POSITIVE_INFINITY;
+        if (heapAt <= arrivalAt && heapAt < dayEnd) {
+          this.handleHeapEvent(heapAt);
+        } else if (arrivalAt < Number.POSITIVE_INFINITY) {
+          this.arrive(arrivalAt, day.customers[next]!, day.jobTypes[next]!, day.gpuMs[next]!, day.modes[next]!);
+          next += 1;
+        } else {
+          break;
+        }
+      }
+      this.sinks.progress?.((dayEnd - model.startAt) / (model.endAt - model.startAt));
+    }
+    this.advanceClock(model.endAt);
+    this.closeHour(model.endAt);
+    return this.finish(population.priorUsageMs);
+  }
+
+  /** Instants the fleet's capacity may change (schedule steps, outage edges) within the horizon. */
+  private fleetChangeInstants(): number[] {
+    const instants = new Set<number>();
+    for (const step of this.model.fleetSchedule) instants.add(step.at);
+    for (const window of this.model.demand) {
+      if (window.gpusLost > 0) {
+        instants.add(window.fromAt);
+        instants.add(window.toAt);
+      }
+    }
+    return [...instants].filter((at) => at > this.model.startAt && at < this.model.endAt).sort((a, b) => a - b);
+  }
+
+  private catchUp(at: number): void {
+    this.advanceClock(at);
+    if (at >= nextTickAt(this.engine)) {
+      for (const invoice of tick(this.engine, at).invoices) this.closedCycle(invoice, false);
+    }
+  }
+
+  /** Integrates busy GPUs, capacity and queue lengths up to `at`. */
+  private advanceClock(at: number): void {
+    const elapsed = at - this.lastAt;
+    if (elapsed <= 0) return;
+    const fleet = this.fleet;
+    const hour = this.metrics.hour(this.hourIndex);
+    hour.busyMs += fleet.busy * elapsed;
+    hour.capacityMs += fleet.capacity * elapsed;
+    const validation = this.validation;
+    const from = Math.max(this.lastAt, validation.fromAt);
+    const to = Math.min(at, validation.toAt);
+    if (to > from) {
+      validation.fastQueueArea += fleet.fastQueue.size * (to - from);
+      validation.relaxQueueArea += fleet.relaxQueued * (to - from);
+    }
+    this.lastAt = at;
+  }
+
+  private handleHeapEvent(at: number): void {
+    const heap = this.heap;
+    const kind = heap.peekKind();
+    const index = heap.peekIndex();
+    heap.pop();
+    this.catchUp(at);
+    if (kind === COMPLETE) this.completeJob(index, at);
+    else if (kind === DECIDE) this.decideRenewal(index, at);
+    else if (kind === HOUR) this.closeHour(at);
+    else if (kind === FLEET) {
+      this.fleet.setCapacity(capacityAt(this.model, at));
+      this.startJobs(at);
+    }
+  }
+
+  private arrive(at: number, customer: number, jobTypeIndex: number, gpuMs: number, modeCode: number): void {
+    this.catchUp(at);
+    const metrics = this.metrics;
+    metrics.arrivals += 1;
+    const hour = metrics.hour(this.hourIndex);
+    hour.arrivals += 1;
+    const account = this.accounts[customer]!;
+    const plan = account.plan;
+    const jobNumber = this.jobCounter++;
+    if (plan === null) {
+      metrics.inactive += 1;
+      return;
+    }
+    const segment = this.segmentOfCustomer.value[customer]!;
+    const request = this.requests[segment]![jobTypeIndex * 3 + modeCode]!;
+    let decision = submit(this.catalog, account, request, at);
+    if (decision.mode === 'blocked' && decision.reason === 'fast_exhausted_no_relax') {
+      if (this.maybeBuyTopup(customer, account, at)) decision = submit(this.catalog, account, request, at);
+    } else if (decision.mode === 'relax' && decision.reason === 'fast_exhausted_relax') {
+      this.maybeBuyTopup(customer, account, at);
+    }
+    const tier = plan.rank;
+    const month = this.tierMonth(tier, at);
+    if (decision.mode === 'blocked') {
+      metrics.blocked += 1;
+      hour.blocked += 1;
+      month.blocked += 1;
+      this.sinks.job?.({ jobNumber, customer, planId: plan.id, jobType: this.jobTypeIds[segment]![jobTypeIndex]!, mode: 'blocked', arrivalMs: at, startMs: null, endMs: null, gpuMs });
+      return;
+    }
+    const jobs = this.jobs;
+    const slot = jobs.allocate();
+    jobs.number[slot] = jobNumber;
+    jobs.arrivalAt[slot] = at;
+    jobs.gpuMs[slot] = gpuMs;
+    jobs.customer[slot] = customer;
+    jobs.jobType[slot] = jobTypeIndex;
+    jobs.tier[slot] = tier;
+    jobs.nextHeld[slot] = -1;
+    const mode = MODE_CODE[decision.mode];
+    jobs.mode[slot] = mode;
+    if (mode === MODE_RELAX) hour.relax += 1;
+    else if (mode === MODE_TURBO) hour.turbo += 1;
+    else hour.fast += 1;
+    if (this.validation.batchOf(at) >= 0) {
+      if (mode === MODE_RELAX) this.validation.relaxArrivals += 1;
+      else this.validation.fastArrivals += 1;
+    }
+    if (decision.start === 'queued') {
+      this.hold(customer, slot);
+      return;
+    }
+    this.enqueue(slot, account, mode);
+    this.startJobs(at);
+  }
+
+  private maybeBuyTopup(customer: number, account: Account, at: number): boolean {
+    if (this.topupDecided[customer] === 1) return false;
+    this.topupDecided[customer] = 1;
+    const plan = account.plan!;
+    if (!buysTopup(this.model.behaviour, plan, this.streams.behaviour)) return false;
+    const hours = this.model.behaviour.topupHours;
+    const result = buyTopup(this.engine, customerId(customer), { purchaseId: `p${this.purchaseCounter++}`, hours }, at);
+    if (!result.ok) return false;
+    this.cycleTopupHours[customer]! += hours;
+    this.tierMonth(plan.rank, at).topupHours += hours;
+    return true;
+  }
+
+  private hold(customer: number, slot: number): void {
+    const tail = this.heldTail[customer]!;
+    if (tail === -1) this.heldHead[customer] = slot;
+    else this.jobs.nextHeld[tail] = slot;
+    this.heldTail[customer] = slot;
+    this.heldCount += 1;
+  }
+
+  /** Dispatches the customer's held jobs that their concurrency now allows, in arrival order. */
+  private releaseHeld(customer: number, account: Account): void {
+    const jobs = this.jobs;
+    let previous = -1;
+    let slot = this.heldHead[customer]!;
+    while (slot !== -1) {
+      const next = jobs.nextHeld[slot]!;
+      const mode = jobs.mode[slot]!;
+      const modeName = mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast';
+      if (canDispatch(account, modeName)) {
+        dispatchHeld(account, modeName);
+        if (previous === -1) this.heldHead[customer] = next;
+        else jobs.nextHeld[previous] = next;
+        if (this.heldTail[customer] === slot) this.heldTail[customer] = previous;
+        this.heldCount -= 1;
+        this.enqueue(slot, account, mode);
+      } else {
+        previous = slot;
+      }
+      slot = next;
+    }
+  }
+
+  private enqueue(slot: number, account: Account, mode: number): void {
+    if (mode === MODE_RELAX) {
+      // Least Relax used first: the customer's Relax time this cycle when the job reaches the fleet.
+      this.fleet.enqueueRelax(slot, account.usage.relaxMs);
+    } else {
+      this.fleet.fastQueue.push(slot);
+    }
+  }
+
+  /** Starts jobs on free GPUs, Fast before Relax. */
+  private startJobs(at: number): void {
+    const fleet = this.fleet;
+    const jobs = this.jobs;
+    for (;;) {
+      const slot = fleet.next();
+      if (slot === -1) return;
+      jobs.startAt[slot] = at;
+      const wait = at - jobs.arrivalAt[slot]!;
+      const mode = jobs.mode[slot]!;
+      const month = this.tierMonth(jobs.tier[slot]!, at);
+      const hour = this.metrics.hour(this.hourIndex);
+      const batch = this.validation.batchOf(jobs.arrivalAt[slot]!);
+      let holdMs = jobs.gpuMs[slot]!;
+      if (mode === MODE_RELAX) {
+        month.relaxWaits.add(wait);
+        hour.relaxWaitMsSum += wait;
+        hour.relaxStarts += 1;
+        const customer = jobs.customer[slot]!;
+        this.cycleRelaxWaitSum[customer]! += wait;
+        this.cycleRelaxWaitCount[customer]! += 1;
+        if (batch >= 0) {
+          this.validation.relaxWaitSum[batch]! += wait;
+          this.validation.relaxCount[batch]! += 1;
+        }
+      } else {
+        month.fastWaits.add(wait);
+        hour.fastWaitMsSum += wait;
+        hour.fastStarts += 1;
+        if (batch >= 0) {
+          this.validation.fastWaitSum[batch]! += wait;
+          this.validation.fastCount[batch]! += 1;
+        }
+        if (mode === MODE_TURBO) holdMs = Math.max(1, Math.round(holdMs / this.model.turboSpeedup));
+      }
+      this.heap.push(at + holdMs, COMPLETE, slot);
+    }
+  }
+
+  private completeJob(slot: number, at: number): void {
+    const jobs = this.jobs;
+    const mode = jobs.mode[slot]!;
+    const customer = jobs.customer[slot]!;
+    const account = this.accounts[customer]!;
+    const gpuMs = jobs.gpuMs[slot]!;
+    this.fleet.release(mode === MODE_RELAX);
+    const modeName = mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast';
+    const jobNumber = jobs.number[slot]!;
+    const done = complete(this.catalog, account, { jobId: `j${jobNumber}`, mode: modeName }, gpuMs, at);
+    const metrics = this.metrics;
+    metrics.completed += 1;
+    const tier = jobs.tier[slot]!;
+    const month = this.tierMonth(tier, at);
+    if (done.usage !== null) {
+      metrics.usageEvents += 1;
+      metrics.meteredMs += done.chargedMs;
+      if (mode === MODE_RELAX) metrics.relaxMetered += 1;
+    }
+    if (mode === MODE_RELAX) {
+      month.gpuMsRelax += gpuMs;
+      month.relaxJobs += 1;
+    } else {
+      month.gpuMsFast += mode === MODE_TURBO ? Math.max(1, Math.round(gpuMs / this.model.turboSpeedup)) : gpuMs;
+      month.fastChargedMs += done.chargedMs;
+      month.fastJobs += 1;
+    }
+    if (this.sinks.job) {
+      const segment = this.segmentOfCustomer.value[customer]!;
+      this.sinks.job({
+        jobNumber, customer, planId: this.catalog.planList[tier]!.id, jobType: this.jobTypeIds[segment]![jobs.jobType[slot]!]!,
+        mode: modeName, arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.startAt[slot]!, endMs: at, gpuMs,
+      });
+    }
+    jobs.release(slot);
+    if (this.heldHead[customer] !== -1) this.releaseHeld(customer, account);
+    this.startJobs(at);
+  }
+
+  private scheduleDecision(customer: number, account: Account): void {
+    if (account.plan === null) return;
+    const at = account.cycleEndAt - 1;
+    if (at >= this.model.startAt && at < this.model.endAt) this.heap.push(at, DECIDE, customer);
+  }
+
+  private decideRenewal(customer: number, at: number): void {
+    const account = this.accounts[customer]!;
+    if (account.plan === null || account.cycleEndAt - 1 !== at) return;
+    const plan = account.plan;
+    const choice = renewalChoice(this.catalog, this.model.behaviour, account, this.streams.behaviour);
+    const month = this.tierMonth(plan.rank, at);
+    const id = customerId(customer);
+    if (choice.kind === 'churn') {
+      cancelCustomer(this.engine, id, at);
+      month.churned += 1;
+      this.metrics.flows[plan.rank]![this.catalog.planList.length]! += 1;
+    } else if (choice.kind === 'upgrade' || choice.kind === 'downgrade') {
+      const result = changeCustomerPlan(this.engine, id, choice.plan.id, account.interval, at);
+      if (!result.ok) return;
+      if (choice.kind === 'upgrade') month.upgrades += 1;
+      else month.downgrades += 1;
+      this.metrics.flows[plan.rank]![choice.plan.rank]! += 1;
+    }
+  }
+
+  private closeHour(at: number): void {
+    const hour = this.metrics.hour(this.hourIndex);
+    hour.fastQueueEnd = this.fleet.fastQueue.size;
+    hour.relaxQueueEnd = this.fleet.relaxQueued;
+    hour.heldEnd = this.heldCount;
+    this.hourIndex += 1;
+    if (at < this.model.endAt) this.metrics.hour(this.hourIndex).gpusEnd = this.fleet.capacity;
+  }
+
+  private tierMonth(tier: number, at: number) {
+    while (this.monthIndex + 1 < this.months.length && at >= this.months[this.monthIndex + 1]!) this.monthIndex += 1;
+    return this.metrics.tierMonths[tier]![this.monthIndex]!;
+  }
+
+  /** Revenue lines billed within the horizon, by the month they were billed in. */
+  private bookLines(invoice: Invoice): void {
+    const model = this.model;
+    for (const line of invoice.lines) {
+      if (line.at < model.startAt || line.at >= model.endAt) continue;
+      let month = 0;
+      while (month + 1 < this.months.length && line.at >= this.months[month + 1]!) month += 1;
+      const tier = this.catalog.plans.get(line.planId)!.rank;
+      const row = this.metrics.tierMonths[tier]![month]!;
+      if (line.kind === 'subscription') row.subscriptionCents += line.amountCents;
+      else if (line.kind === 'annual_subscription') row.annualCents += line.amountCents;
+      else if (line.kind === 'topup') row.topupCents += line.amountCents;
+      else if (line.kind === 'overage') row.overageCents += line.amountCents;
+      else row.prorationCents += line.amountCents;
+    }
+  }
+
+  /** A cycle closed (or, at the horizon, is still open): book it and start the next one's state. */
+  private closedCycle(invoice: Invoice, open: boolean): void {
+    if (invoice.periodEndAt <= this.model.startAt && !open) return;
+    this.bookLines(invoice);
+    const customer = Number(invoice.customerId.slice(1));
+    const account = this.accounts[customer]!;
+    const plan = this.catalog.plans.get(invoice.planId)!;
+    this.sinks.cycle?.({
+      customer, invoice, open,
+      topupHours: this.cycleTopupHours[customer]!,
+      relaxWaitMsSum: this.cycleRelaxWaitSum[customer]!,
+      relaxWaitCount: this.cycleRelaxWaitCount[customer]!,
+    });
+    if (!open) {
+      const cycles = this.metrics.tierCycles[plan.rank]!;
+      cycles.cycles += 1;
+      if (invoice.exhaustedAt !== null && plan.overagePolicy !== 'metered') {
+        cycles.exhausted += 1;
+        const day = Math.min(32, Math.floor((invoice.exhaustedAt - invoice.periodStartAt) / MS_PER_DAY) + 1);
+        cycles.exhaustionDays[day]! += 1;
+        if (day < this.model.behaviour.upgradeExhaustedBeforeDay) cycles.exhaustedBeforeDay += 1;
+        if (plan.relax) cycles.relaxDaysSum += (invoice.periodEndAt - invoice.exhaustedAt) / MS_PER_DAY;
+      }
+      cycles.relaxWaitMsSum += this.cycleRelaxWaitSum[customer]!;
+      cycles.relaxWaitCount += this.cycleRelaxWaitCount[customer]!;
+      cycles.blocked += invoice.blockedJobs;
+      if (invoice.blockedJobs > 0) cycles.cyclesWithBlocked += 1;
+      const topupCents = invoice.lines.reduce((sum, line) => sum + (line.kind === 'topup' ? line.amountCents : 0), 0);
+      cycles.topupCents += topupCents;
+      const up = neighbourPlan(this.catalog, plan, 1);
+      if (up !== null && topupCents > 0 && topupCents >= up.monthlyPriceCents - plan.monthlyPriceCents) cycles.topupOverGap += 1;
+      this.topupDecided[customer] = 0;
+      this.cycleTopupHours[customer] = 0;
+      this.cycleRelaxWaitSum[customer] = 0;
+      this.cycleRelaxWaitCount[customer] = 0;
+      this.scheduleDecision(customer, account);
+    }
+  }
+
+  private finish(priorUsageMs: number): RunOutcome {
+    const metrics = this.metrics;
+    const model = this.model;
+    let ledgerFastMs = 0;
+    for (let customer = 0; customer < this.accounts.length; customer += 1) {
+      const account = this.accounts[customer]!;
+      if (account.plan !== null) {
+        metrics.subscribersEnd[account.plan.rank]! += 1;
+        const open = previewInvoice(this.catalog, account, model.endAt);
+        if (open !== null) this.closedCycle(open, true);
+      }
+    }
+    for (const tier of metrics.tierMonths) for (const month of tier) ledgerFastMs += month.fastChargedMs;
+    for (const hour of metrics.hours) {
+      metrics.busyMs += hour.busyMs;
+      metrics.capacityMs += hour.capacityMs;
+    }
+    if (metrics.hours.length > Math.ceil((model.endAt - model.startAt) / MS_PER_HOUR)) metrics.hours.length = Math.ceil((model.endAt - model.startAt) / MS_PER_HOUR);
+    const fleet = this.fleet;
+    const running = fleet.busy;
+    this.assertAccounted(this.heldCount, fleet.fastQueue.size, fleet.relaxQueued, running);
+    return {
+      metrics,
+      held: this.heldCount,
+      queuedFast: fleet.fastQueue.size,
+      queuedRelax: fleet.relaxQueued,
+      running,
+      priorUsageMs,
+      customers: this.accounts.length,
+      monthStarts: this.months,
+      ledgerFastMs,
+    };
+  }
+
+  /** Every arrival is completed, blocked, inactive, or still in the system. */
+  private assertAccounted(held: number, queuedFast: number, queuedRelax: number, running: number): void {
+    const metrics = this.metrics;
+    const inSystem = held + queuedFast + queuedRelax + running;
+    if (inSystem !== this.jobs.inUse) throw new Error(`simulate: ${this.jobs.inUse} job slots in use but ${inSystem} jobs in the system`);
+    const accounted = metrics.completed + metrics.blocked + metrics.inactive + inSystem;
+    if (accounted !== metrics.arrivals) throw new Error(`simulate: ${metrics.arrivals} arrivals but ${accounted} accounted for`);
+    if (metrics.relaxMetered !== 0) throw new Error(`simulate: ${metrics.relaxMetered} Relax completions were metered`);
+  }
+}
