@@ -21,6 +21,8 @@ export class JobTable {
   mode = new Uint8Array(1024);
   /** Plan rank of the customer when the job arrived (the tier it is reported under). */
   tier = new Uint8Array(1024);
+  /** 1 while the slot holds a job; 2 once it started on a GPU. */
+  state = new Uint8Array(1024);
   private free = new Int32Array(1024);
   private freeCount = 1024;
   /** Slots in use. */
@@ -33,12 +35,22 @@ export class JobTable {
   allocate(): number {
     if (this.freeCount === 0) this.grow();
     this.inUse += 1;
-    return this.free[--this.freeCount]!;
+    const slot = this.free[--this.freeCount]!;
+    this.state[slot] = 1;
+    return slot;
   }
 
   release(slot: number): void {
     this.inUse -= 1;
+    this.state[slot] = 0;
     this.free[this.freeCount++] = slot;
+  }
+
+  /** Slots holding a job, in job-number order. */
+  liveSlots(): number[] {
+    const slots: number[] = [];
+    for (let slot = 0; slot < this.state.length; slot += 1) if (this.state[slot] !== 0) slots.push(slot);
+    return slots.sort((a, b) => this.number[a]! - this.number[b]!);
   }
 
   private grow(): void {
@@ -58,6 +70,7 @@ export class JobTable {
     this.jobType = widen(this.jobType);
     this.mode = widen(this.mode);
     this.tier = widen(this.tier);
+    this.state = widen(this.state);
     this.free = new Int32Array(size);
     for (let index = 0; index < old; index += 1) this.free[index] = size - 1 - index;
     this.freeCount = old;

@@ -107,6 +107,8 @@ export class Metrics {
   /** Charged ms of the usage events the engine emitted (Fast and Turbo completions). */
   meteredMs = 0;
   usageEvents = 0;
+  /** Charged ms of jobs that finished after their customer's subscription ended (no invoice). */
+  meteredWithoutPlanMs = 0;
   /** Relax completions that emitted a usage event (must stay 0). */
   relaxMetered = 0;
   busyMs = 0;

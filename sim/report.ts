@@ -97,10 +97,17 @@ export interface RunReport {
   readonly jobs: JobCounts;
   /** flows[from][to] with plan ids, plus `churn`. */
   readonly flows: Readonly<Record<string, Readonly<Record<string, number>>>>;
-  /** Metered seconds sent as usage events, and the ledger's Fast seconds: equal by construction. */
+  /**
+   * Seconds of the usage events the engine emitted, and the Fast seconds its invoices hold for the
+   * horizon: metered = ledger + metered after cancellation, an invariant of every run.
+   */
   readonly metered_seconds: number;
   readonly ledger_fast_seconds: number;
   readonly usage_events: number;
+  /** Metered seconds of jobs that finished after their subscription ended (no invoice holds them). */
+  readonly metered_after_cancellation_seconds: number;
+  /** Usage events emitted by Relax completions: always 0 (the run fails otherwise). */
+  readonly relax_metered_events: number;
   /** Fast usage charged at the start for the steady-state start (not horizon usage), s. */
   readonly prior_usage_seconds: number;
   readonly months: readonly MonthRow[];
@@ -266,6 +273,8 @@ export function buildReport(model: SimModel, replication: number, outcome: RunOu
     metered_seconds: seconds(metrics.meteredMs),
     ledger_fast_seconds: seconds(outcome.ledgerFastMs),
     usage_events: metrics.usageEvents,
+    metered_after_cancellation_seconds: seconds(metrics.meteredWithoutPlanMs),
+    relax_metered_events: metrics.relaxMetered,
     prior_usage_seconds: seconds(outcome.priorUsageMs),
     months: monthRows(model, outcome),
     hours: hourRows(model, outcome),

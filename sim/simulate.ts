@@ -98,7 +98,7 @@ export interface RunOutcome {
   readonly customers: number;
   /** Months of the horizon (calendar months from the start; the last may be partial). */
   readonly monthStarts: readonly number[];
-  /** Metered ms in the ledger over the horizon (sum of Fast usage of all cycles, minus prior). */
+  /** Fast ms the ledger's invoices hold for the horizon (cycles overlapping it, minus prior usage). */
   readonly ledgerFastMs: number;
 }
 
@@ -151,6 +151,8 @@ class Simulation {
   private monthIndex = 0;
   private jobCounter = 0;
   private purchaseCounter = 0;
+  /** Fast usage in the ledger of every cycle overlapping the horizon (prior usage included). */
+  private ledgerFastMs = 0;
   private readonly validation: ValidationStats;
 
   constructor(
@@ -389,6 +391,7 @@ class Simulation {
       const slot = fleet.next();
       if (slot === -1) return;
       jobs.startAt[slot] = at;
+      jobs.state[slot] = 2;
       const wait = at - jobs.arrivalAt[slot]!;
       const mode = jobs.mode[slot]!;
       const month = this.tierMonth(jobs.tier[slot]!, at);
@@ -437,6 +440,7 @@ class Simulation {
     if (done.usage !== null) {
       metrics.usageEvents += 1;
       metrics.meteredMs += done.chargedMs;
+      if (account.plan === null) metrics.meteredWithoutPlanMs += done.chargedMs;
       if (mode === MODE_RELAX) metrics.relaxMetered += 1;
     }
     if (mode === MODE_RELAX) {
@@ -520,6 +524,7 @@ class Simulation {
   private closedCycle(invoice: Invoice, open: boolean): void {
     if (invoice.periodEndAt <= this.model.startAt && !open) return;
     this.bookLines(invoice);
+    this.ledgerFastMs += invoice.fastMs;
     const customer = Number(invoice.customerId.slice(1));
     const account = this.accounts[customer]!;
     const plan = this.catalog.plans.get(invoice.planId)!;
@@ -558,7 +563,6 @@ class Simulation {
   private finish(priorUsageMs: number): RunOutcome {
     const metrics = this.metrics;
     const model = this.model;
-    let ledgerFastMs = 0;
     for (let customer = 0; customer < this.accounts.length; customer += 1) {
       const account = this.accounts[customer]!;
       if (account.plan !== null) {
@@ -567,7 +571,6 @@ class Simulation {
         if (open !== null) this.closedCycle(open, true);
       }
     }
-    for (const tier of metrics.tierMonths) for (const month of tier) ledgerFastMs += month.fastChargedMs;
     for (const hour of metrics.hours) {
       metrics.busyMs += hour.busyMs;
       metrics.capacityMs += hour.capacityMs;
@@ -575,6 +578,7 @@ class Simulation {
     if (metrics.hours.length > Math.ceil((model.endAt - model.startAt) / MS_PER_HOUR)) metrics.hours.length = Math.ceil((model.endAt - model.startAt) / MS_PER_HOUR);
     const fleet = this.fleet;
     const running = fleet.busy;
+    if (this.sinks.job) this.reportJobsInSystem();
     this.assertAccounted(this.heldCount, fleet.fastQueue.size, fleet.relaxQueued, running);
     return {
       metrics,
@@ -585,8 +589,23 @@ class Simulation {
       priorUsageMs,
       customers: this.accounts.length,
       monthStarts: this.months,
-      ledgerFastMs,
+      ledgerFastMs: this.ledgerFastMs - priorUsageMs,
     };
+  }
+
+  /** Jobs still held, queued or running at the horizon: rows without an end. */
+  private reportJobsInSystem(): void {
+    const jobs = this.jobs;
+    for (const slot of jobs.liveSlots()) {
+      const customer = jobs.customer[slot]!;
+      const mode = jobs.mode[slot]!;
+      this.sinks.job!({
+        jobNumber: jobs.number[slot]!, customer, planId: this.catalog.planList[jobs.tier[slot]!]!.id,
+        jobType: this.jobTypeIds[this.segmentOfCustomer.value[customer]!]![jobs.jobType[slot]!]!,
+        mode: mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast',
+        arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.state[slot] === 2 ? jobs.startAt[slot]! : null, endMs: null, gpuMs: jobs.gpuMs[slot]!,
+      });
+    }
   }
 
   /** Every arrival is completed, blocked, inactive, or still in the system. */

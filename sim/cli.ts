@@ -1,0 +1,181 @@
+/**
+ * `npx tsx sim SCENARIO.yaml [flags]`: runs a scenario and writes its report. Flags are parsed
+ * and the scenario validated before anything is written; replications run in worker threads
+ * (one per core by default) and are merged by replication number, so outputs never depend on
+ * the worker count. Progress goes to stderr, and only when stderr is a terminal.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../scenarios/errors.ts';
+import { loadScenario } from './scenario-schema.ts';
+import { summarize, writeOutputs } from './outputs.ts';
+import type { RunReport } from './report.ts';
+import { type ReplicationTask, runReplication } from './run-replication.ts';
+import { summaryTable } from './table.ts';
+import type { WorkerReply } from './worker.ts';
+
+export const SIM_USAGE = `Usage: npx tsx sim SCENARIO.yaml [flags]
+
+Simulates a scenario (population, GPU fleet, plan catalog) through the billing engine and reports
+revenue, Fast/Relax waits, exhaustion and upgrade pressure per tier.
+  --seed N            override the scenario's seed (integer)
+  --replications N    independent replications (different random streams), default from the scenario
+  --workers N         worker threads for replications (default: cores, at most N replications)
+  --out DIR           output folder (default reports/out/<scenario name>/)
+  --jobs              also write jobs.csv, one row per job (large)
+  --format F          stdout format: table (default) or json (the summary)
+  -h, --help          this help
+Writes summary.json, tiers.csv, hourly.csv and customers.csv (and jobs.csv) into the folder.
+Exit codes: 0 ok, 2 bad flags or scenario.`;
+
+interface SimFlags {
+  readonly file: string;
+  readonly seed: number | null;
+  readonly replications: number | null;
+  readonly workers: number | null;
+  readonly out: string | null;
+  readonly jobs: boolean;
+  readonly format: 'table' | 'json';
+}
+
+function wholeNumber(flag: string, text: string | undefined, min: number): number | null {
+  if (text === undefined) return null;
+  if (!/^-?\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${text}"\n\n${SIM_USAGE}`);
+  }
+  return Number(text);
+}
+
+function parseSimFlags(argv: string[]): SimFlags | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        seed: { type: 'string' },
+        replications: { type: 'string' },
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        jobs: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'table' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${SIM_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length}\n\n${SIM_USAGE}`);
+  const format = values.format;
+  if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"\n\n${SIM_USAGE}`);
+  return {
+    file: positionals[0]!,
+    seed: wholeNumber('seed', values.seed, Number.MIN_SAFE_INTEGER),
+    replications: wholeNumber('replications', values.replications, 1),
+    workers: wholeNumber('workers', values.workers, 1),
+    out: values.out ?? null,
+    jobs: values.jobs ?? false,
+    format,
+  };
+}
+
+/** A one-line progress bar on stderr, redrawn in place; silent unless stderr is a terminal. */
+function progressBar(replications: number): { update: (replication: number, done: number) => void; end: () => void } {
+  if (!process.stderr.isTTY) return { update: () => {}, end: () => {} };
+  const done = new Float64Array(replications);
+  let last = -1;
+  return {
+    update(replication, share) {
+      done[replication] = share;
+      const total = done.reduce((sum, value) => sum + value, 0) / replications;
+      const percent = Math.floor(total * 100);
+      if (percent === last) return;
+      last = percent;
+      const width = 30;
+      const filled = Math.round(total * width);
+      process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(percent).padStart(3)}% simulating`);
+    },
+    end() {
+      process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProgress: (replication: number, done: number) => void): Promise<RunReport[]> {
+  const reports: RunReport[] = new Array(tasks.length);
+  let next = 0;
+  let failed = false;
+  return new Promise((resolve, reject) => {
+    let running = 0;
+    const startWorker = () => {
+      const worker = new Worker(new URL('./worker.ts', import.meta.url));
+      running += 1;
+      const feed = () => {
+        if (next >= tasks.length || failed) {
+          void worker.terminate();
+          return;
+        }
+        worker.postMessage(tasks[next++]);
+      };
+      worker.on('message', (reply: WorkerReply) => {
+        if (reply.kind === 'progress') onProgress(reply.replication, reply.done);
+        else if (reply.kind === 'report') {
+          reports[reply.replication] = reply.report;
+          feed();
+        } else {
+          failed = true;
+          const error = new Error(`replication ${reply.replication}: ${reply.message}`);
+          error.stack = reply.stack;
+          reject(error);
+          void worker.terminate();
+        }
+      });
+      worker.on('error', (error) => {
+        failed = true;
+        reject(error);
+      });
+      worker.on('exit', () => {
+        running -= 1;
+        if (running === 0 && !failed) resolve(reports);
+      });
+      feed();
+    };
+    for (let index = 0; index < workers; index += 1) startWorker();
+  });
+}
+
+export async function simMain(argv: string[]): Promise<number> {
+  const flags = parseSimFlags(argv);
+  if (flags === 'help') {
+    process.stdout.write(`${SIM_USAGE}\n`);
+    return 0;
+  }
+  const loaded = loadScenario(flags.file).model; // validates before anything is written
+  const model = flags.seed === null ? loaded : { ...loaded, seed: flags.seed };
+  const replications = flags.replications ?? model.replications;
+  const outDir = flags.out ?? join('reports', 'out', model.name);
+  mkdirSync(outDir, { recursive: true });
+  const tasks: ReplicationTask[] = Array.from({ length: replications }, (_, replication) => ({
+    file: flags.file, seed: flags.seed, replication, outDir, jobs: flags.jobs,
+  }));
+  const bar = progressBar(replications);
+  let reports: RunReport[];
+  const workers = Math.min(replications, flags.workers ?? availableParallelism());
+  if (workers <= 1) {
+    reports = tasks.map((task) => runReplication(task, (done) => bar.update(task.replication, done)));
+  } else {
+    reports = await runInWorkers(tasks, workers, bar.update);
+  }
+  bar.end();
+  const summary = summarize(model, reports);
+  writeOutputs(outDir, summary, reports);
+  if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (summary.json, tiers.csv, hourly.csv, customers.csv${flags.jobs ? ', jobs.csv' : ''})\n`);
+  return 0;
+}

@@ -1,0 +1,155 @@
+/**
+ * The files a run writes into its output folder:
+ * - `summary.json`: the scenario, every tier, the fleet, jobs, flows and invariants, as means
+ *   with 95% confidence half-widths across replications (null with one replication), plus each
+ *   replication's own figures;
+ * - `tiers.csv`: per replication, month and plan; `hourly.csv`: per replication and hour;
+ * - `customers.csv`: per replication, customer and billing cycle (streamed during the run);
+ * - `jobs.csv` (with --jobs): one row per job (streamed during the run).
+ * Nothing here depends on wall-clock time, the worker count or the machine: same scenario and
+ * seed, same bytes.
+ */
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatIsoMs } from '../engine/index.ts';
+import { estimateAll } from './confidence.ts';
+import { LineWriter } from './line-writer.ts';
+import type { SimModel } from './model.ts';
+import type { RunReport } from './report.ts';
+import type { CycleRow, JobRow, RunSinks } from './simulate.ts';
+
+export const JOBS_HEADER = 'job_id,customer_id,plan,job_type,mode,arrival_s,start_s,end_s,wait_s,gpu_seconds';
+export const CUSTOMERS_HEADER =
+  'replication,customer_id,plan,period_start,period_end,open,fast_s,turbo_s,relax_s,exhaustion_day,topup_hours,blocked,relax_jobs,mean_relax_wait_s';
+
+const secondsText = (ms: number): string => String(Math.round(ms) / 1000);
+
+/** Streams a replication's jobs.csv / customers.csv rows; `close` before reading the files. */
+export class RunFiles {
+  private readonly jobs: LineWriter | null;
+  private readonly customers: LineWriter;
+
+  constructor(
+    private readonly model: SimModel,
+    private readonly replication: number,
+    customersFile: string,
+    jobsFile: string | null,
+  ) {
+    this.customers = new LineWriter(customersFile, CUSTOMERS_HEADER);
+    this.jobs = jobsFile === null ? null : new LineWriter(jobsFile, JOBS_HEADER);
+  }
+
+  sinks(progress: ((done: number) => void) | null): RunSinks {
+    const startAt = this.model.startAt;
+    const jobs = this.jobs;
+    const replication = this.replication;
+    const prefix = replication === 0 ? 'j' : `r${replication}j`;
+    return {
+      progress,
+      job:
+        jobs === null
+          ? null
+          : (row: JobRow) => {
+              const started = row.startMs !== null;
+              jobs.line(
+                `${prefix}${row.jobNumber},c${row.customer},${row.planId},${row.jobType},${row.mode},${secondsText(row.arrivalMs - startAt)},` +
+                  `${started ? secondsText(row.startMs! - startAt) : ''},${row.endMs !== null ? secondsText(row.endMs - startAt) : ''},` +
+                  `${started ? secondsText(row.startMs! - row.arrivalMs) : ''},${secondsText(row.gpuMs)}`,
+              );
+            },
+      cycle: (row: CycleRow) => {
+        const invoice = row.invoice;
+        const day = invoice.exhaustedAt === null ? '' : String(Math.floor((invoice.exhaustedAt - invoice.periodStartAt) / 86_400_000) + 1);
+        const meanWait = row.relaxWaitCount === 0 ? '' : secondsText(row.relaxWaitMsSum / row.relaxWaitCount);
+        this.customers.line(
+          `${replication},${invoice.customerId},${invoice.planId},${formatIsoMs(invoice.periodStartAt)},${formatIsoMs(invoice.periodEndAt)},` +
+            `${row.open},${secondsText(invoice.fastMs)},${secondsText(invoice.turboMs)},${secondsText(invoice.relaxMs)},${day},${row.topupHours},` +
+            `${invoice.blockedJobs},${invoice.relaxJobs},${meanWait}`,
+        );
+      },
+    };
+  }
+
+  close(): void {
+    this.customers.close();
+    this.jobs?.close();
+  }
+}
+
+function csv(rows: readonly Record<string, string | number | boolean | null>[], leading: Record<string, number>): string {
+  if (rows.length === 0) return '';
+  const columns = [...Object.keys(leading), ...Object.keys(rows[0]!)];
+  const lines = [columns.join(',')];
+  for (const row of rows) {
+    const values = { ...leading, ...row };
+    lines.push(columns.map((column) => String(values[column] ?? '')).join(','));
+  }
+  return lines.join('\n');
+}
+
+/** tiers.csv and hourly.csv text for all replications. */
+export function tableFiles(reports: readonly RunReport[]): { tiers: string; hourly: string } {
+  const tiers: string[] = [];
+  const hourly: string[] = [];
+  reports.forEach((report, index) => {
+    const tierText = csv(report.months as unknown as Record<string, number>[], { replication: report.replication });
+    const hourText = csv(report.hours as unknown as Record<string, number>[], { replication: report.replication });
+    tiers.push(index === 0 ? tierText : tierText.slice(tierText.indexOf('\n') + 1));
+    hourly.push(index === 0 ? hourText : hourText.slice(hourText.indexOf('\n') + 1));
+  });
+  return { tiers: `${tiers.join('\n')}\n`, hourly: `${hourly.join('\n')}\n` };
+}
+
+export interface Summary {
+  readonly scenario: string;
+  readonly file: string;
+  readonly seed: number;
+  readonly replications: number;
+  readonly start: string;
+  readonly end: string;
+  readonly invariants: { readonly metered_equals_ledger: boolean; readonly relax_never_metered: boolean; readonly every_job_accounted: boolean };
+  readonly estimates: unknown;
+  readonly per_replication: readonly Omit<RunReport, 'months' | 'hours'>[];
+}
+
+/** The summary of all replications (ordered by replication). */
+export function summarize(model: SimModel, reports: readonly RunReport[]): Summary {
+  const perReplication = reports.map(({ months: _months, hours: _hours, ...rest }) => rest);
+  return {
+    scenario: model.name,
+    file: model.file,
+    seed: model.seed,
+    replications: reports.length,
+    start: formatIsoMs(model.startAt),
+    end: formatIsoMs(model.endAt),
+    invariants: {
+      metered_equals_ledger: reports.every(
+        (report) => Math.round(report.metered_seconds * 1000) === Math.round((report.ledger_fast_seconds + report.metered_after_cancellation_seconds) * 1000),
+      ),
+      relax_never_metered: reports.every((report) => report.relax_metered_events === 0),
+      every_job_accounted: reports.every(
+        (report) =>
+          report.jobs.arrivals ===
+          report.jobs.completed + report.jobs.blocked + report.jobs.inactive + report.jobs.held_at_horizon + report.jobs.queued_at_horizon + report.jobs.running_at_horizon,
+      ),
+    },
+    estimates: estimateAll(perReplication.map(({ replication: _replication, ...rest }) => rest)),
+    per_replication: perReplication,
+  };
+}
+
+/** Writes summary.json, tiers.csv and hourly.csv (customers/jobs files are already streamed). */
+export function writeOutputs(outDir: string, summary: Summary, reports: readonly RunReport[]): void {
+  mkdirSync(outDir, { recursive: true });
+  const tables = tableFiles(reports);
+  writeAtomically(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeAtomically(join(outDir, 'tiers.csv'), tables.tiers);
+  writeAtomically(join(outDir, 'hourly.csv'), tables.hourly);
+}
+
+/** Writes via a temporary file and a rename, so a crash never leaves half a file. */
+export function writeAtomically(file: string, text: string): void {
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}

@@ -1,0 +1,37 @@
+/**
+ * One replication end to end: load the scenario, simulate, stream its customers (and jobs) rows,
+ * and return its report. Runs the same in the main thread and in a worker thread.
+ */
+import { join } from 'node:path';
+import { loadScenario } from './scenario-schema.ts';
+import { simulate } from './simulate.ts';
+import { RunFiles } from './outputs.ts';
+import { type RunReport, buildReport } from './report.ts';
+
+export interface ReplicationTask {
+  readonly file: string;
+  /** Overrides the scenario's seed when not null. */
+  readonly seed: number | null;
+  readonly replication: number;
+  readonly outDir: string;
+  readonly jobs: boolean;
+}
+
+/** File name of a replication's streamed table: `customers.csv`, then `customers-r1.csv`, ... */
+export function replicationFile(outDir: string, base: 'customers' | 'jobs', replication: number): string {
+  return join(outDir, replication === 0 ? `${base}.csv` : `${base}-r${replication}.csv`);
+}
+
+export function runReplication(task: ReplicationTask, progress: ((done: number) => void) | null): RunReport {
+  const loaded = loadScenario(task.file).model;
+  const model = task.seed === null ? loaded : { ...loaded, seed: task.seed };
+  const files = new RunFiles(
+    model,
+    task.replication,
+    replicationFile(task.outDir, 'customers', task.replication),
+    task.jobs ? replicationFile(task.outDir, 'jobs', task.replication) : null,
+  );
+  const outcome = simulate(model, task.replication, files.sinks(progress));
+  files.close();
+  return buildReport(model, task.replication, outcome);
+}
