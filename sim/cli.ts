@@ -114,7 +114,7 @@ function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProg
   return new Promise((resolve, reject) => {
     let running = 0;
     const startWorker = () => {
-      const worker = new Worker(new URL('./worker.ts', import.meta.url));
+      const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url));
       running += 1;
       const feed = () => {
         if (next >= tasks.length || failed) {

@@ -1,0 +1,106 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SMALL = 'scenarios/validation/mm-c-rho50.yaml';
+
+function sim(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'sim.ts', ...args], { encoding: 'utf8', env: { ...process.env, GBL_DEBUG: '' } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function outDir(): string {
+  return mkdtempSync(join(tmpdir(), 'gbl-sim-'));
+}
+
+/** sha256 of every file in a folder, by name. */
+function hashes(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir).sort()) out[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  return out;
+}
+
+describe('npx tsx sim', () => {
+  it('gives byte-identical outputs for the same seed, and different ones for another seed', () => {
+    const [a, b, c] = [outDir(), outDir(), outDir()];
+    expect(sim([SMALL, '--out', a, '--jobs']).code).toBe(0);
+    expect(sim([SMALL, '--out', b, '--jobs']).code).toBe(0);
+    expect(sim([SMALL, '--out', c, '--jobs', '--seed', '7']).code).toBe(0);
+    const first = hashes(a);
+    expect(Object.keys(first)).toEqual(['customers.csv', 'hourly.csv', 'jobs.csv', 'summary.json', 'tiers.csv']);
+    expect(hashes(b)).toEqual(first);
+    const other = hashes(c);
+    for (const name of ['jobs.csv', 'summary.json', 'hourly.csv']) expect(other[name], name).not.toBe(first[name]);
+  });
+
+  it('does not depend on the worker count', () => {
+    const [one, two] = [outDir(), outDir()];
+    expect(sim([SMALL, '--out', one, '--replications', '3', '--workers', '1']).code).toBe(0);
+    expect(sim([SMALL, '--out', two, '--replications', '3', '--workers', '2']).code).toBe(0);
+    expect(hashes(two)).toEqual(hashes(one));
+    const summary = JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8'));
+    expect(summary.replications).toBe(3);
+    expect(summary.per_replication.map((report: { replication: number }) => report.replication)).toEqual([0, 1, 2]);
+    const arrivals = summary.estimates.jobs.arrivals;
+    expect(arrivals.ci95).toBeGreaterThan(0);
+    const values = summary.per_replication.map((report: { jobs: { arrivals: number } }) => report.jobs.arrivals);
+    expect(arrivals.mean).toBeCloseTo(values.reduce((sum: number, value: number) => sum + value, 0) / 3, 6);
+  });
+
+  it('accounts for every job in jobs.csv and keeps metered seconds equal to the ledger', () => {
+    const dir = outDir();
+    const run = sim([SMALL, '--out', dir, '--jobs', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.invariants).toEqual({ metered_equals_ledger: true, relax_never_metered: true, every_job_accounted: true });
+    const report = summary.per_replication[0];
+    const rows = readFileSync(join(dir, 'jobs.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('job_id,customer_id,plan,job_type,mode,arrival_s,start_s,end_s,wait_s,gpu_seconds');
+    expect(rows.length - 1).toBe(report.jobs.arrivals - report.jobs.inactive);
+    const ids = new Set(rows.slice(1).map((row) => row.split(',')[0]));
+    expect(ids.size).toBe(rows.length - 1);
+    const fastSeconds = rows
+      .slice(1)
+      .map((row) => row.split(','))
+      .filter((cells) => cells[4] === 'fast' && cells[7] !== '')
+      .reduce((sum, cells) => sum + Number(cells[9]), 0);
+    expect(fastSeconds).toBeCloseTo(report.metered_seconds, 0);
+  });
+
+  it('prints a table per tier and writes the report files', () => {
+    const dir = outDir();
+    const run = sim([SMALL, '--out', dir]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(''); // no progress bar when stderr is not a terminal
+    expect(run.stdout).toMatch(/^mm-c-rho50: 2026-01-01 to 2026-01-19, seed \d+, 1 replication\(s\)/);
+    for (const label of ['revenue: total', 'fast wait p95', 'relax wait p99', 'share exhausted', 'gross margin']) expect(run.stdout).toContain(label);
+    expect(run.stdout).toMatch(/fleet: utilization (49\.\d|50\.\d)%/);
+    const tiers = readFileSync(join(dir, 'tiers.csv'), 'utf8').split('\n');
+    expect(tiers[0]!.startsWith('replication,month,plan,subscription_cents')).toBe(true);
+    const hourly = readFileSync(join(dir, 'hourly.csv'), 'utf8').trim().split('\n');
+    expect(hourly.length - 1).toBe(18 * 24);
+  });
+
+  it('rejects bad flags and bad scenarios with exit 2, and leaves existing outputs alone', () => {
+    const dir = outDir();
+    writeFileSync(join(dir, 'summary.json'), 'previous run');
+    for (const args of [[], [SMALL, '--replications', '0'], [SMALL, '--format', 'xml'], [SMALL, '--bogus'], [SMALL, SMALL]]) {
+      const run = sim([...args, '--out', dir]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/^error: /);
+    }
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(SMALL, 'utf8').replace('gpus: 8', 'gpus: eight').replace('relax_by_choice: 0.4', 'relax_by_choice: 4'));
+    const run = sim([broken, '--out', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/broken\.yaml:\d+: fleet\.gpus: /);
+    expect(run.stderr).toMatch(/broken\.yaml:\d+: segments\[0\]\.relax_by_choice: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(sim(['no/such.yaml']).stderr).toContain('no/such.yaml: file not found');
+    expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('previous run');
+    expect(existsSync(join(dir, 'tiers.csv'))).toBe(false);
+  });
+});
