@@ -3,19 +3,7 @@
  * applied to every number of a report (reports of all replications share one shape).
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-
-/** t(0.975, df) for df = 1..30; beyond, a Cornish-Fisher correction of z = 1.959964. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086,
-  2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-export function tCritical975(degreesOfFreedom: number): number {
-  if (degreesOfFreedom < 1) throw new Error('tCritical975: needs at least 1 degree of freedom');
-  if (degreesOfFreedom <= T975.length) return T975[degreesOfFreedom - 1]!;
-  const z = 1.959964;
-  return z + (z ** 3 + z) / (4 * degreesOfFreedom);
-}
+import { studentTCritical } from './batch-means.ts';
 
 export interface Estimate {
   readonly mean: number;
@@ -27,7 +15,7 @@ export function estimate(values: readonly number[]): Estimate {
   if (values.length === 0) throw new Error('estimate: no values');
   const average = mean([...values]);
   if (values.length === 1) return { mean: average, ci95: null };
-  const half = (tCritical975(values.length - 1) * sampleStandardDeviation([...values])) / Math.sqrt(values.length);
+  const half = (studentTCritical(0.95, values.length - 1) * sampleStandardDeviation([...values])) / Math.sqrt(values.length);
   return { mean: average, ci95: half };
 }
 
