@@ -31,16 +31,17 @@ export interface Completion {
 const RELAX_COMPLETION: Completion = Object.freeze({ chargedMs: 0, usage: null });
 
 /**
- * The usage event of a Fast/Turbo completion. It keeps the numbers and builds the strings
- * (`event_id`, `timestamp`) only when read, so a driver that aggregates in memory (the simulator)
+ * A Fast/Turbo completion, which is also its usage event (`usage` is the object itself): one
+ * allocation per metered job. It keeps the numbers and builds the strings (`event_id`,
+ * `timestamp`, `metadata`) only when read, so a driver that aggregates in memory (the simulator)
  * pays nothing for them; `toJSON` gives the exact wire object.
  */
-class MeteredUsage implements UsageEvent {
+class MeteredUsage implements UsageEvent, Completion {
   readonly customer_id: string;
   readonly event_name: string;
+  readonly chargedMs: number;
   private readonly jobId: string;
   private readonly at: number;
-  private readonly chargedMs: number;
   private readonly meterKey: string;
   private readonly mode: Mode;
 
@@ -52,6 +53,10 @@ class MeteredUsage implements UsageEvent {
     this.chargedMs = chargedMs;
     this.meterKey = catalog.meterKey;
     this.mode = mode;
+  }
+
+  get usage(): UsageEvent {
+    return this;
   }
 
   get event_id(): string {
@@ -106,7 +111,7 @@ export function complete(catalog: Catalog, account: Account, job: CompletedJob, 
   } else {
     usage.fastJobs += 1;
   }
-  return { chargedMs, usage: new MeteredUsage(catalog, account.customerId, job.jobId, job.mode, chargedMs, at) };
+  return new MeteredUsage(catalog, account.customerId, job.jobId, job.mode, chargedMs, at);
 }
 
 /** A dispatched job failed at `at`: its slot is freed and nothing is charged. */

@@ -8,7 +8,7 @@
  * (the segment's expected Fast GPU time per cycle), capped at the allowance, charged at the start
  * through the engine like any job and reported apart (`priorUsageMs`), never as horizon usage.
  */
-import { type Catalog, type EngineState, MS_PER_DAY, accountOf, addMonthsClamped, complete, jobTypeOf, submit, subscribeCustomer, tick } from '../engine/index.ts';
+import { type Catalog, type EngineState, type JobTypeDef, MS_PER_DAY, accountOf, addMonthsClamped, complete, jobTypeOf, submit, subscribeCustomer, tick } from '../engine/index.ts';
 import { pickCumulative, segmentOffsets } from './arrivals.ts';
 import type { Uniform } from './random.ts';
 import { distributionMean } from './random.ts';
@@ -41,6 +41,20 @@ export interface Population {
   readonly priorUsageMs: number;
 }
 
+/** Charges the steady-state prior usage of one customer at the start; returns it in ms. */
+function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDayMs: number, jobType: JobTypeDef): number {
+  const catalog = model.catalog;
+  const account = accountOf(state, id);
+  const elapsedDays = (model.startAt - account.cycleStartAt) / MS_PER_DAY;
+  const priorMs = Math.min(account.balanceMs, Math.round(elapsedDays * perDayMs));
+  if (priorMs <= 0) return 0;
+  const decision = submit(catalog, account, { jobType, mode: 'fast' }, model.startAt);
+  if (decision.mode !== 'fast' || decision.start !== 'now') throw new Error(`population: prior usage of ${id} was not admitted`);
+  complete(catalog, account, { jobId: `${id}:prior`, mode: 'fast' }, priorMs, model.startAt);
+  account.usage.fastJobs -= 1; // prior usage is not a job of the horizon
+  return priorMs;
+}
+
 /** Subscribes every customer and brings the engine to `model.startAt`. */
 export function populate(model: SimModel, state: EngineState, uniform: Uniform): Population {
   const catalog = model.catalog;
@@ -48,7 +62,10 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform):
   const count = model.segments.reduce((sum, segment) => sum + segment.subscribers, 0);
   const segmentOf = new Uint16Array(count);
   const startAt = model.startAt;
+  let priorUsageMs = 0;
+  const defaultJobType = jobTypeOf(catalog, catalog.jobTypes.keys().next().value!);
   model.segments.forEach((segment, segmentIndex) => {
+    const perDay = expectedFastMsPerDay(segment, catalog);
     for (let index = 0; index < segment.subscribers; index += 1) {
       const customer = offsets[segmentIndex]! + index;
       segmentOf[customer] = segmentIndex;
@@ -57,25 +74,12 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform):
       const termMonths = annual ? 12 : 1;
       const termStart = addMonthsClamped(startAt, -termMonths);
       const anchorAt = termStart + Math.floor(uniform() * (startAt - termStart));
-      subscribeCustomer(state, customerId(customer), plan.id, annual ? 'year' : 'month', anchorAt);
-    }
-  });
-  tick(state, startAt);
-  let priorUsageMs = 0;
-  const defaultJobType = jobTypeOf(catalog, catalog.jobTypes.keys().next().value!);
-  model.segments.forEach((segment, segmentIndex) => {
-    const perDay = expectedFastMsPerDay(segment, catalog);
-    for (let index = 0; index < segment.subscribers; index += 1) {
-      const id = customerId(offsets[segmentIndex]! + index);
-      const account = accountOf(state, id);
-      const elapsedDays = (startAt - account.cycleStartAt) / MS_PER_DAY;
-      const priorMs = Math.min(account.balanceMs, Math.round(elapsedDays * perDay));
-      if (priorMs <= 0) continue;
-      const decision = submit(catalog, account, { jobType: defaultJobType, mode: 'fast' }, startAt);
-      if (decision.mode !== 'fast' || decision.start !== 'now') throw new Error(`population: prior usage of ${id} was not admitted`);
-      complete(catalog, account, { jobId: `${id}:prior`, mode: 'fast' }, priorMs, startAt);
-      account.usage.fastJobs -= 1; // prior usage is not a job of the horizon
-      priorUsageMs += priorMs;
+      const id = customerId(customer);
+      subscribeCustomer(state, id, plan.id, annual ? 'year' : 'month', anchorAt);
+      // Catch this customer up to the start now: the invoices of cycles before the start are
+      // dropped while young instead of piling up for a million customers.
+      tick(state, startAt);
+      priorUsageMs += chargePriorUsage(model, state, id, perDay, defaultJobType);
     }
   });
   return { count, segmentOf, priorUsageMs };

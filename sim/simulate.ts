@@ -3,9 +3,9 @@
  * admitted, completed and metered by the same calls the live adapter makes) and a GPU fleet
  * (c servers, non-preemptive priority, Fast and Turbo before Relax).
  *
- * Total order of events: by instant; at one instant the event heap (completions, renewal
- * decisions, hour marks, fleet changes, each in scheduling order) goes before arrivals, and
- * arrivals go in generation order. Before anything happens at an instant the engine is ticked if
+ * Total order of events: by instant; at one instant the event heap (completions, hour marks,
+ * fleet changes, in scheduling order) goes first, then renewal decisions (in scheduling order),
+ * then arrivals in generation order. Before anything happens at an instant the engine is ticked if
  * it has work due, so renewals and expiries always happen before the events that follow them.
  * Randomness comes from named streams (population, arrivals, durations, behaviour).
  *
@@ -40,6 +40,7 @@ import { ArrivalGenerator, MODE_RELAX, MODE_TURBO } from './arrivals.ts';
 import { buysTopup, neighbourPlan, renewalChoice } from './behaviour.ts';
 import { EventHeap } from './event-heap.ts';
 import { Fleet } from './fleet.ts';
+import { CustomerTable } from './customer-table.ts';
 import { JobTable } from './job-table.ts';
 import { Metrics, ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
@@ -131,26 +132,28 @@ class Simulation {
   private readonly engine: EngineState;
   private readonly streams;
   private readonly heap = new EventHeap(4096);
+  /**
+   * Renewal decisions (one per subscriber per cycle) wait in their own heap: with a million
+   * subscribers it holds a million entries, and keeping them out of the job heap keeps every
+   * completion's push and pop on a small, cache-resident heap.
+   */
+  private readonly decisions = new EventHeap(4096);
   private readonly fleet: Fleet;
   private readonly jobs = new JobTable();
   private readonly metrics: Metrics;
   private readonly months: number[];
   private accounts: Account[] = [];
-  private heldHead = new Int32Array(0);
-  private heldTail = new Int32Array(0);
+  private customers = new CustomerTable(new Uint16Array(0));
   private heldCount = 0;
-  private topupDecided = new Uint8Array(0);
-  private cycleTopupHours = new Float64Array(0);
-  private cycleRelaxWaitSum = new Float64Array(0);
-  private cycleRelaxWaitCount = new Float64Array(0);
   private readonly requests: JobRequest[][];
   private readonly jobTypeIds: string[][];
-  private readonly segmentOfCustomer: { value: Uint16Array } = { value: new Uint16Array(0) };
   private lastAt: number;
   private hourIndex = 0;
   private monthIndex = 0;
   private jobCounter = 0;
   private purchaseCounter = 0;
+  /** Reused for every completion (the engine copies what it keeps). */
+  private readonly completedJob: { jobId: string; mode: 'fast' | 'turbo' | 'relax' } = { jobId: '', mode: 'fast' };
   /** Fast usage in the ledger of every cycle overlapping the horizon (prior usage included). */
   private ledgerFastMs = 0;
   private readonly validation: ValidationStats;
@@ -178,14 +181,8 @@ class Simulation {
     const model = this.model;
     const population = populate(model, this.engine, this.streams.population);
     const count = population.count;
-    this.segmentOfCustomer.value = population.segmentOf;
+    this.customers = new CustomerTable(population.segmentOf);
     this.accounts = Array.from({ length: count }, (_, index) => accountOf(this.engine, customerId(index)));
-    this.heldHead = new Int32Array(count).fill(-1);
-    this.heldTail = new Int32Array(count).fill(-1);
-    this.topupDecided = new Uint8Array(count);
-    this.cycleTopupHours = new Float64Array(count);
-    this.cycleRelaxWaitSum = new Float64Array(count);
-    this.cycleRelaxWaitCount = new Float64Array(count);
     for (let customer = 0; customer < count; customer += 1) {
       const account = this.accounts[customer]!;
       this.metrics.subscribersStart[account.plan!.rank]! += 1;
@@ -204,9 +201,15 @@ class Simulation {
       let next = 0;
       for (;;) {
         const heapAt = this.heap.peekTime();
+        const decisionAt = this.decisions.peekTime();
         const arrivalAt = next < day.count ? day.times[next]! : Number.POSITIVE_INFINITY;
-        if (heapAt <= arrivalAt && heapAt < dayEnd) {
+        if (heapAt <= arrivalAt && heapAt <= decisionAt && heapAt < dayEnd) {
           this.handleHeapEvent(heapAt);
+        } else if (decisionAt <= arrivalAt && decisionAt < dayEnd) {
+          const customer = this.decisions.peekIndex();
+          this.decisions.pop();
+          this.catchUp(decisionAt);
+          this.decideRenewal(customer, decisionAt);
         } else if (arrivalAt < Number.POSITIVE_INFINITY) {
           this.arrive(arrivalAt, day.customers[next]!, day.jobTypes[next]!, day.gpuMs[next]!, day.modes[next]!);
           next += 1;
@@ -266,7 +269,6 @@ class Simulation {
     heap.pop();
     this.catchUp(at);
     if (kind === COMPLETE) this.completeJob(index, at);
-    else if (kind === DECIDE) this.decideRenewal(index, at);
     else if (kind === HOUR) this.closeHour(at);
     else if (kind === FLEET) {
       this.fleet.setCapacity(capacityAt(this.model, at));
@@ -287,7 +289,7 @@ class Simulation {
       metrics.inactive += 1;
       return;
     }
-    const segment = this.segmentOfCustomer.value[customer]!;
+    const segment = this.customers.segment(customer);
     const request = this.requests[segment]![jobTypeIndex * 3 + modeCode]!;
     let decision = submit(this.catalog, account, request, at);
     if (decision.mode === 'blocked' && decision.reason === 'fast_exhausted_no_relax') {
@@ -331,23 +333,23 @@ class Simulation {
   }
 
   private maybeBuyTopup(customer: number, account: Account, at: number): boolean {
-    if (this.topupDecided[customer] === 1) return false;
-    this.topupDecided[customer] = 1;
+    if (this.customers.topupDecided(customer)) return false;
+    this.customers.markTopupDecided(customer);
     const plan = account.plan!;
     if (!buysTopup(this.model.behaviour, plan, this.streams.behaviour)) return false;
     const hours = this.model.behaviour.topupHours;
     const result = buyTopup(this.engine, customerId(customer), { purchaseId: `p${this.purchaseCounter++}`, hours }, at);
     if (!result.ok) return false;
-    this.cycleTopupHours[customer]! += hours;
+    this.customers.addTopupHours(customer, hours);
     this.tierMonth(plan.rank, at).topupHours += hours;
     return true;
   }
 
   private hold(customer: number, slot: number): void {
-    const tail = this.heldTail[customer]!;
-    if (tail === -1) this.heldHead[customer] = slot;
+    const tail = this.customers.heldTail(customer);
+    if (tail === -1) this.customers.setHeldHead(customer, slot);
     else this.jobs.nextHeld[tail] = slot;
-    this.heldTail[customer] = slot;
+    this.customers.setHeldTail(customer, slot);
     this.heldCount += 1;
   }
 
@@ -355,16 +357,16 @@ class Simulation {
   private releaseHeld(customer: number, account: Account): void {
     const jobs = this.jobs;
     let previous = -1;
-    let slot = this.heldHead[customer]!;
+    let slot = this.customers.heldHead(customer);
     while (slot !== -1) {
       const next = jobs.nextHeld[slot]!;
       const mode = jobs.mode[slot]!;
       const modeName = mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast';
       if (canDispatch(account, modeName)) {
         dispatchHeld(account, modeName);
-        if (previous === -1) this.heldHead[customer] = next;
+        if (previous === -1) this.customers.setHeldHead(customer, next);
         else jobs.nextHeld[previous] = next;
-        if (this.heldTail[customer] === slot) this.heldTail[customer] = previous;
+        if (this.customers.heldTail(customer) === slot) this.customers.setHeldTail(customer, previous);
         this.heldCount -= 1;
         this.enqueue(slot, account, mode);
       } else {
@@ -403,8 +405,7 @@ class Simulation {
         hour.relaxWaitMsSum += wait;
         hour.relaxStarts += 1;
         const customer = jobs.customer[slot]!;
-        this.cycleRelaxWaitSum[customer]! += wait;
-        this.cycleRelaxWaitCount[customer]! += 1;
+        this.customers.addRelaxWait(customer, wait);
         if (batch >= 0) {
           this.validation.relaxWaitSum[batch]! += wait;
           this.validation.relaxCount[batch]! += 1;
@@ -432,7 +433,10 @@ class Simulation {
     this.fleet.release(mode === MODE_RELAX);
     const modeName = mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast';
     const jobNumber = jobs.number[slot]!;
-    const done = complete(this.catalog, account, { jobId: `j${jobNumber}`, mode: modeName }, gpuMs, at);
+    const job = this.completedJob;
+    job.jobId = `j${jobNumber}`;
+    job.mode = modeName;
+    const done = complete(this.catalog, account, job, gpuMs, at);
     const metrics = this.metrics;
     metrics.completed += 1;
     const tier = jobs.tier[slot]!;
@@ -452,21 +456,21 @@ class Simulation {
       month.fastJobs += 1;
     }
     if (this.sinks.job) {
-      const segment = this.segmentOfCustomer.value[customer]!;
+      const segment = this.customers.segment(customer);
       this.sinks.job({
         jobNumber, customer, planId: this.catalog.planList[tier]!.id, jobType: this.jobTypeIds[segment]![jobs.jobType[slot]!]!,
         mode: modeName, arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.startAt[slot]!, endMs: at, gpuMs,
       });
     }
     jobs.release(slot);
-    if (this.heldHead[customer] !== -1) this.releaseHeld(customer, account);
+    if (this.customers.heldHead(customer) !== -1) this.releaseHeld(customer, account);
     this.startJobs(at);
   }
 
   private scheduleDecision(customer: number, account: Account): void {
     if (account.plan === null) return;
     const at = account.cycleEndAt - 1;
-    if (at >= this.model.startAt && at < this.model.endAt) this.heap.push(at, DECIDE, customer);
+    if (at >= this.model.startAt && at < this.model.endAt) this.decisions.push(at, DECIDE, customer);
   }
 
   private decideRenewal(customer: number, at: number): void {
@@ -530,9 +534,9 @@ class Simulation {
     const plan = this.catalog.plans.get(invoice.planId)!;
     this.sinks.cycle?.({
       customer, invoice, open,
-      topupHours: this.cycleTopupHours[customer]!,
-      relaxWaitMsSum: this.cycleRelaxWaitSum[customer]!,
-      relaxWaitCount: this.cycleRelaxWaitCount[customer]!,
+      topupHours: this.customers.topupHours(customer),
+      relaxWaitMsSum: this.customers.relaxWaitSum(customer),
+      relaxWaitCount: this.customers.relaxWaitCount(customer),
     });
     if (!open) {
       const cycles = this.metrics.tierCycles[plan.rank]!;
@@ -544,18 +548,15 @@ class Simulation {
         if (day < this.model.behaviour.upgradeExhaustedBeforeDay) cycles.exhaustedBeforeDay += 1;
         if (plan.relax) cycles.relaxDaysSum += (invoice.periodEndAt - invoice.exhaustedAt) / MS_PER_DAY;
       }
-      cycles.relaxWaitMsSum += this.cycleRelaxWaitSum[customer]!;
-      cycles.relaxWaitCount += this.cycleRelaxWaitCount[customer]!;
+      cycles.relaxWaitMsSum += this.customers.relaxWaitSum(customer);
+      cycles.relaxWaitCount += this.customers.relaxWaitCount(customer);
       cycles.blocked += invoice.blockedJobs;
       if (invoice.blockedJobs > 0) cycles.cyclesWithBlocked += 1;
       const topupCents = invoice.lines.reduce((sum, line) => sum + (line.kind === 'topup' ? line.amountCents : 0), 0);
       cycles.topupCents += topupCents;
       const up = neighbourPlan(this.catalog, plan, 1);
       if (up !== null && topupCents > 0 && topupCents >= up.monthlyPriceCents - plan.monthlyPriceCents) cycles.topupOverGap += 1;
-      this.topupDecided[customer] = 0;
-      this.cycleTopupHours[customer] = 0;
-      this.cycleRelaxWaitSum[customer] = 0;
-      this.cycleRelaxWaitCount[customer] = 0;
+      this.customers.resetCycle(customer);
       this.scheduleDecision(customer, account);
     }
   }
@@ -601,7 +602,7 @@ class Simulation {
       const mode = jobs.mode[slot]!;
       this.sinks.job!({
         jobNumber: jobs.number[slot]!, customer, planId: this.catalog.planList[jobs.tier[slot]!]!.id,
-        jobType: this.jobTypeIds[this.segmentOfCustomer.value[customer]!]![jobs.jobType[slot]!]!,
+        jobType: this.jobTypeIds[this.customers.segment(customer)]![jobs.jobType[slot]!]!,
         mode: mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast',
         arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.state[slot] === 2 ? jobs.startAt[slot]! : null, endMs: null, gpuMs: jobs.gpuMs[slot]!,
       });
