@@ -13,11 +13,20 @@
  */
 import type { Interval, LotKind, Mode, PlanDef } from './catalog.ts';
 
+/** The shared "no closed invoices" list (frozen: add with `keepClosed`). */
+export const NO_INVOICES: Invoice[] = Object.freeze([]) as unknown as Invoice[];
+
+/** Adds a closed invoice to the account's uncollected list. */
+export function keepClosed(account: Account, invoice: Invoice): void {
+  if (account.closed === NO_INVOICES) account.closed = [invoice];
+  else account.closed.push(invoice);
+}
+
 /** An instant that never comes (no expiry, no renewal). */
 export const NEVER = Number.MAX_SAFE_INTEGER;
 
 export interface Lot {
-  /** Deterministic id: `<customer>:included:<cycle>`, `<customer>:topup:<purchase id>`, ... */
+  /** Deterministic and unique within the account: `included:<cycle>`, `topup:<purchase id>`, ... */
   readonly id: string;
   readonly kind: LotKind;
   /** Position of `kind` in the catalog's burn order. */
@@ -167,7 +176,7 @@ export class Account implements CycleUsage {
   /** Lines of the open period (fees in advance, top-ups, prorations). */
   openLines: InvoiceLine[] = [];
   /** Closed invoices not yet collected by `tick`. */
-  closed: Invoice[] = [];
+  closed: Invoice[] = NO_INVOICES;
   private readonly record: Float64Array;
   private readonly base: number;
 
@@ -291,7 +300,7 @@ export class Account implements CycleUsage {
     account.lots = data.lots.map((lot) => ({ ...lot }));
     account.headLot = account.lots[0] ?? null;
     account.openLines = data.openLines.map((line) => ({ ...line }));
-    account.closed = structuredClone([...data.closed]);
+    account.closed = data.closed.length === 0 ? NO_INVOICES : structuredClone([...data.closed]);
     return account;
   }
 }

@@ -8,26 +8,20 @@
  * and `schedule` files a new entry whenever an account's next due instant moves earlier.
  */
 import type { Catalog, Interval, JobTypeDef, PlanDef } from './catalog.ts';
-import { Account, AccountStore, type AccountData, type Invoice, NEVER } from './account.ts';
+import { Account, AccountStore, type AccountData, type Invoice, NEVER, NO_INVOICES } from './account.ts';
 import { advance } from './ledger.ts';
 import { type GrantResult, type TopupPurchase, grantBonus, purchaseTopup } from './grants.ts';
 import { type PlanChangeResult, cancel, changePlan, subscribe } from './subscription.ts';
-
-interface DueEntry {
-  at: number;
-  seq: number;
-  account: Account;
-}
+import { DueQueue } from './due-queue.ts';
 
 export interface EngineState {
   readonly catalog: Catalog;
   readonly accounts: Map<string, Account>;
   /** Where the accounts' numbers live. */
   readonly store: AccountStore;
-  readonly due: DueEntry[];
+  readonly due: DueQueue;
   /** Accounts holding invoices closed outside a due renewal (e.g. a re-anchoring upgrade). */
   readonly closedOutsideDue: Set<Account>;
-  seq: number;
 }
 
 export interface TickResult {
@@ -38,7 +32,7 @@ export interface TickResult {
 }
 
 export function createEngine(catalog: Catalog): EngineState {
-  return { catalog, accounts: new Map(), store: new AccountStore(), due: [], closedOutsideDue: new Set(), seq: 0 };
+  return { catalog, accounts: new Map(), store: new AccountStore(), due: new DueQueue(), closedOutsideDue: new Set() };
 }
 
 /** The customer's account, created (with no subscription) on first use. */
@@ -51,47 +45,12 @@ export function accountOf(state: EngineState, customerId: string): Account {
   return account;
 }
 
-function lessThan(a: DueEntry, b: DueEntry): boolean {
-  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-}
-
-function push(heap: DueEntry[], entry: DueEntry): void {
-  heap.push(entry);
-  let index = heap.length - 1;
-  while (index > 0) {
-    const parent = (index - 1) >> 1;
-    if (!lessThan(heap[index]!, heap[parent]!)) break;
-    [heap[index], heap[parent]] = [heap[parent]!, heap[index]!];
-    index = parent;
-  }
-}
-
-function pop(heap: DueEntry[]): DueEntry | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length === 0 || last === undefined) return top;
-  heap[0] = last;
-  let index = 0;
-  for (;;) {
-    const left = index * 2 + 1;
-    const right = left + 1;
-    let smallest = index;
-    if (left < heap.length && lessThan(heap[left]!, heap[smallest]!)) smallest = left;
-    if (right < heap.length && lessThan(heap[right]!, heap[smallest]!)) smallest = right;
-    if (smallest === index) break;
-    [heap[index], heap[smallest]] = [heap[smallest]!, heap[index]!];
-    index = smallest;
-  }
-  return top;
-}
-
 /** Files the account in the due-queue if its next due instant is earlier than its entry. */
 export function schedule(state: EngineState, account: Account): void {
   if (account.closed.length > 0) state.closedOutsideDue.add(account);
   if (account.nextDueAt < account.scheduledAt) {
     account.scheduledAt = account.nextDueAt;
-    state.seq += 1;
-    push(state.due, { at: account.nextDueAt, seq: state.seq, account });
+    state.due.push(account.nextDueAt, account);
   }
 }
 
@@ -129,29 +88,29 @@ export function restoreEngine(catalog: Catalog, snapshot: EngineSnapshot): Engin
 /** The earliest instant a tick has work to do (NEVER when none): drivers skip ticks before it. */
 export function nextTickAt(state: EngineState): number {
   if (state.closedOutsideDue.size > 0) return Number.NEGATIVE_INFINITY;
-  return state.due.length > 0 ? state.due[0]!.at : NEVER;
+  return state.due.size > 0 ? state.due.peekAt() : NEVER;
 }
 
 /** Does all time-driven work due by `at` and collects the invoices closed so far. */
 export function tick(state: EngineState, at: number): TickResult {
   const invoices: Invoice[] = [];
-  while (state.due.length > 0 && state.due[0]!.at <= at) {
-    const entry = pop(state.due)!;
+  while (state.due.size > 0 && state.due.peekAt() <= at) {
+    const entry = state.due.pop();
     const account = entry.account;
     if (account.scheduledAt !== entry.at) continue; // superseded by an earlier entry
     account.scheduledAt = NEVER;
     advance(state.catalog, account, at);
     for (const invoice of account.closed) invoices.push(invoice);
-    account.closed = [];
+    account.closed = NO_INVOICES;
     schedule(state, account);
   }
   for (const account of state.closedOutsideDue) {
     for (const invoice of account.closed) invoices.push(invoice);
-    account.closed = [];
+    account.closed = NO_INVOICES;
   }
   state.closedOutsideDue.clear();
   invoices.sort(compareInvoices);
-  return { invoices, nextTickAt: state.due.length > 0 ? state.due[0]!.at : null };
+  return { invoices, nextTickAt: state.due.size > 0 ? state.due.peekAt() : null };
 }
 
 /** Collects every closed invoice still held by any account (e.g. after lazy advances), ordered. */
@@ -159,7 +118,7 @@ export function drainClosed(state: EngineState): Invoice[] {
   const invoices: Invoice[] = [];
   for (const account of state.accounts.values()) {
     for (const invoice of account.closed) invoices.push(invoice);
-    account.closed = [];
+    account.closed = NO_INVOICES;
   }
   return invoices.sort(compareInvoices);
 }

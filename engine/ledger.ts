@@ -10,7 +10,7 @@
  */
 import { addMonthsClamped } from './calendar.ts';
 import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
-import { type Account, type Lot, NEVER, compareLots, resetUsage } from './account.ts';
+import { type Account, type Lot, NEVER, compareLots, keepClosed, resetUsage } from './account.ts';
 import { closePeriod, feeLine } from './invoice.ts';
 
 function assertLedger(condition: unknown, message: string): asserts condition {
@@ -111,7 +111,7 @@ function startCycle(catalog: Catalog, account: Account, plan: PlanDef, index: nu
   resetUsage(account);
   account.includedMs = 0;
   if (plan.fastAllowanceMs > 0) {
-    const id = `${account.customerId}:included:${account.anchorAt}:${index}`;
+    const id = `included:${index}`;
     grantLot(catalog, account, 'included', id, plan.fastAllowanceMs, account.cycleStartAt, account.cycleEndAt);
   }
   const termLength = account.interval === 'year' ? 12 : 1;
@@ -143,7 +143,7 @@ export function startSubscription(
 /** Closes the open period at `endAt` into an invoice kept on the account until collected. */
 export function closeOpenPeriod(catalog: Catalog, account: Account, endAt: number): void {
   if (account.plan === null) return;
-  account.closed.push(closePeriod(catalog, account, account.plan, endAt));
+  keepClosed(account, closePeriod(catalog, account, account.plan, endAt));
   account.openLines = [];
   expireLots(account, (lot) => lot.kind === 'included');
 }

@@ -96,7 +96,7 @@ function upgrade(catalog: Catalog, account: Account, from: PlanDef, to: PlanDef,
   const allowanceGap = to.fastAllowanceMs - from.fastAllowanceMs;
   const extraMs = mode === 'prorated_immediately' ? Math.floor((allowanceGap * cycleLeft) / cycleLength) : allowanceGap;
   if (extraMs > 0) {
-    const id = `${account.customerId}:included:${account.anchorAt}:${account.cycleIndex}:upgrade:${to.id}:${at}`;
+    const id = `included:${account.cycleIndex}:upgrade:${to.id}:${at}`;
     grantLot(catalog, account, 'included', id, extraMs, at, account.cycleEndAt);
   }
   account.plan = to;
