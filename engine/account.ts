@@ -160,9 +160,14 @@ export interface AccountData {
  * that group (it is the account itself, typed as CycleUsage).
  */
 export class Account implements CycleUsage {
-  readonly customerId: string;
+  // The fields every job touches come first, so they share the object's first cache line.
+  private readonly record: Float64Array;
+  private readonly base: number;
   /** The active plan, or null when there is no active subscription. */
   plan: PlanDef | null = null;
+  /** `lots[0]` (or null): the lot the next burn takes from. */
+  headLot: Lot | null = null;
+  readonly customerId: string;
   interval: Interval = 'month';
   cycleIndex = 0;
   /** Cycle index at which the current fee term started (annual terms span 12 cycles). */
@@ -170,15 +175,12 @@ export class Account implements CycleUsage {
   pendingPlan: PlanDef | null = null;
   pendingInterval: Interval = 'month';
   cancelAtRenewal = false;
-  /** Grant lots with balance left, in burn order; `headLot` is `lots[0]` (or null). */
+  /** Grant lots with balance left, in burn order. */
   lots: Lot[] = [];
-  headLot: Lot | null = null;
   /** Lines of the open period (fees in advance, top-ups, prorations). */
   openLines: InvoiceLine[] = [];
   /** Closed invoices not yet collected by `tick`. */
   closed: Invoice[] = NO_INVOICES;
-  private readonly record: Float64Array;
-  private readonly base: number;
 
   constructor(store: AccountStore, customerId: string) {
     this.customerId = customerId;

@@ -36,7 +36,7 @@ import {
   submit,
   tick,
 } from '../engine/index.ts';
-import { ArrivalGenerator, MODE_RELAX, MODE_TURBO } from './arrivals.ts';
+import { ArrivalGenerator, MODE_RELAX, MODE_TURBO, segmentOffsets } from './arrivals.ts';
 import { buysTopup, neighbourPlan, renewalChoice } from './behaviour.ts';
 import { EventHeap } from './event-heap.ts';
 import { Fleet } from './fleet.ts';
@@ -147,6 +147,7 @@ class Simulation {
   private heldCount = 0;
   private readonly requests: JobRequest[][];
   private readonly jobTypeIds: string[][];
+  private readonly segmentStarts: number[];
   private lastAt: number;
   private hourIndex = 0;
   private monthIndex = 0;
@@ -174,6 +175,7 @@ class Simulation {
       segment.jobTypeIds.flatMap((id) => REQUEST_MODES.map((mode) => ({ jobType: model.catalog.jobTypes.get(id)!, mode }))),
     );
     this.jobTypeIds = model.segments.map((segment) => [...segment.jobTypeIds]);
+    this.segmentStarts = segmentOffsets(model.segments);
     this.lastAt = model.startAt;
   }
 
@@ -289,7 +291,7 @@ class Simulation {
       metrics.inactive += 1;
       return;
     }
-    const segment = this.customers.segment(customer);
+    const segment = this.segmentOf(customer);
     const request = this.requests[segment]![jobTypeIndex * 3 + modeCode]!;
     let decision = submit(this.catalog, account, request, at);
     if (decision.mode === 'blocked' && decision.reason === 'fast_exhausted_no_relax') {
@@ -463,8 +465,16 @@ class Simulation {
       });
     }
     jobs.release(slot);
-    if (this.customers.heldHead(customer) !== -1) this.releaseHeld(customer, account);
+    if (account.held > 0) this.releaseHeld(customer, account);
     this.startJobs(at);
+  }
+
+  /** The segment of a customer (customers are numbered segment by segment). */
+  private segmentOf(customer: number): number {
+    const starts = this.segmentStarts;
+    let segment = 0;
+    while (segment + 1 < starts.length && customer >= starts[segment + 1]!) segment += 1;
+    return segment;
   }
 
   private scheduleDecision(customer: number, account: Account): void {
