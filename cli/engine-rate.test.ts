@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -64,6 +64,19 @@ describe('npx tsx engine rate', () => {
     const annual = invoices.filter((invoice) => invoice.customer_id === 'cus_pro_annual');
     expect(annual.map((invoice) => invoice.period_end.slice(0, 10))).toEqual(['2026-09-30', '2026-10-31']);
     expect(annual.map((invoice) => invoice.total_cents)).toEqual([57600, 0]);
+  });
+
+  it('rates an unordered export (and quoted CSV) exactly like the ordered one', () => {
+    const base = ['rate', '--catalog', MIDJOURNEY, '--purchases', `${EXAMPLE}/purchases.csv`, '--json'];
+    const ordered = engine([...base, '--subscriptions', `${EXAMPLE}/subscriptions.csv`, '--events', `${EXAMPLE}/events.jsonl`]);
+    const lines = readFileSync(`${EXAMPLE}/events.jsonl`, 'utf8').trim().split('\n');
+    const shuffled = lines.map((line, index) => ({ line, key: (index * 7919) % lines.length })).sort((a, b) => a.key - b.key).map((entry) => entry.line);
+    expect(shuffled).not.toEqual(lines);
+    const subscriptions = readFileSync(`${EXAMPLE}/subscriptions.csv`, 'utf8').replace('cus_standard,standard', '"cus_standard","standard"');
+    const paths = files({ 'e.jsonl': shuffled.join('\n'), 's.csv': subscriptions });
+    const unordered = engine([...base, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);
+    expect(unordered.stderr).toBe('');
+    expect(unordered.stdout).toBe(ordered.stdout);
   });
 
   it('prints a table with the totals and the duplicates it ignored', () => {

@@ -4,7 +4,7 @@
  * to Relax or been blocked, the invoice lines and the total. Thin: parse flags, read, rate, print.
  */
 import { parseArgs } from 'node:util';
-import { type Invoice, formatCents, formatIsoMs, rerate } from '../engine/index.ts';
+import { type Invoice, type RerateResult, Rerater, formatCents, formatIsoMs, rerate } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue, UsageError } from '../scenarios/errors.ts';
 import { MAX_LISTED_ISSUES, readEvents, readPurchases, readSubscriptions } from './rate-inputs.ts';
@@ -107,19 +107,38 @@ function raiseIssues(issues: InputIssue[]): void {
   throw new InputError(listed);
 }
 
+export interface RateFiles {
+  readonly catalog: string;
+  readonly subscriptions: string;
+  readonly events: string;
+  readonly purchases: string | null;
+}
+
+/**
+ * Reads and validates the inputs (every problem raised at once as an InputError) and re-rates
+ * them: one streaming pass over a time-ordered export; an unordered one is read again and sorted.
+ */
+export function rateFiles(files: RateFiles): RerateResult {
+  const { catalog } = loadCatalog(files.catalog);
+  const issues: InputIssue[] = [];
+  const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
+  const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
+  const rerater = new Rerater(catalog, subscriptions, purchases);
+  let inOrder = true;
+  readEvents(files.events, catalog, issues, (event) => {
+    if (inOrder) inOrder = rerater.add(event);
+  });
+  raiseIssues(issues);
+  return inOrder ? rerater.finish() : rerate(catalog, subscriptions, purchases, readEvents(files.events, catalog, []).events);
+}
+
 export async function rateMain(argv: string[]): Promise<number> {
   const flags = parseRateFlags(argv);
   if (flags === 'help') {
     process.stdout.write(`${RATE_USAGE}\n`);
     return 0;
   }
-  const { catalog } = loadCatalog(flags.catalog);
-  const issues: InputIssue[] = [];
-  const subscriptions = readSubscriptions(flags.subscriptions, catalog, issues);
-  const purchases = flags.purchases === null ? [] : readPurchases(flags.purchases, catalog, issues);
-  const { events } = readEvents(flags.events, catalog, issues);
-  raiseIssues(issues);
-  const result = rerate(catalog, subscriptions, purchases, events);
+  const result = rateFiles(flags);
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ invoices: result.invoices.map(invoiceJson) })}\n`);
   } else {

@@ -15,10 +15,10 @@
  * - at one instant: subscriptions first, then purchases, then events in (event_id, input) order;
  * - periods still open at the end are reported up to their natural end (fees billed, usage so far).
  */
-import type { Catalog, Interval } from './catalog.ts';
+import type { Catalog, Interval, JobTypeDef } from './catalog.ts';
 import type { Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
-import { jobTypeOf, createEngine, accountOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt } from './engine.ts';
+import { type EngineState, jobTypeOf, createEngine, accountOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt } from './engine.ts';
 import { dispatchHeld, submit } from './router.ts';
 import { complete } from './usage.ts';
 
@@ -80,78 +80,119 @@ function orderChanges(subscriptions: readonly RerateSubscription[], purchases: r
 }
 
 /**
- * Indices of the events to replay, first occurrence of each event_id only, in (at, event_id,
- * input) order. Exports are usually in time order already; then no sort is needed.
+ * A re-rating in progress, fed usage events in time order (`add`); `finish` closes it. Events at
+ * one instant are held until a later instant arrives and then replayed in event_id order, so a
+ * time-ordered export is rated in one streaming pass without keeping its events. `add` returns
+ * false, and changes nothing, for an event earlier than the instant already replayed: the caller
+ * then re-rates with `rerate`, which sorts.
  */
-function orderEvents(events: readonly RerateEvent[]): { order: Int32Array; duplicateEvents: number } {
-  const seen = new Set<string>();
-  const kept: number[] = [];
-  let sorted = true;
-  let previous: RerateEvent | null = null;
-  for (let index = 0; index < events.length; index += 1) {
-    const event = events[index]!;
-    if (seen.has(event.eventId)) continue;
-    seen.add(event.eventId);
-    if (previous !== null && (event.at < previous.at || (event.at === previous.at && event.eventId < previous.eventId))) sorted = false;
-    kept.push(index);
-    previous = event;
+export class Rerater {
+  private readonly state: EngineState;
+  private readonly defaultJobType: JobTypeDef;
+  private readonly changes: Change[];
+  private next = 0;
+  private readonly seen = new Set<string>();
+  private duplicates = 0;
+  private readonly refused: RerateRefusal[] = [];
+  private readonly closed: Invoice[] = [];
+  /** Events of the instant `pendingAt`, not replayed yet. */
+  private pending: RerateEvent[] = [];
+  private pendingAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly catalog: Catalog,
+    subscriptions: readonly RerateSubscription[],
+    purchases: readonly ReratePurchase[],
+  ) {
+    this.state = createEngine(catalog);
+    this.defaultJobType = catalog.jobTypes.values().next().value!;
+    this.changes = orderChanges(subscriptions, purchases);
   }
-  if (!sorted) {
-    kept.sort((a, b) => events[a]!.at - events[b]!.at || compareText(events[a]!.eventId, events[b]!.eventId) || a - b);
+
+  /** Adds the next event of the export (see the class comment). */
+  add(event: RerateEvent): boolean {
+    if (event.at < this.pendingAt) return false;
+    if (this.seen.has(event.eventId)) {
+      this.duplicates += 1;
+      return true;
+    }
+    this.seen.add(event.eventId);
+    if (event.at > this.pendingAt) this.flush();
+    this.pendingAt = event.at;
+    this.pending.push(event);
+    return true;
   }
-  return { order: Int32Array.from(kept), duplicateEvents: events.length - kept.length };
+
+  finish(): RerateResult {
+    this.flush();
+    this.applyChangesUpTo(Number.POSITIVE_INFINITY);
+    const { state, catalog, closed } = this;
+    closed.push(...drainClosed(state));
+    for (const account of state.accounts.values()) {
+      const open = previewInvoice(catalog, account, account.cycleEndAt);
+      if (open !== null) closed.push(open);
+    }
+    closed.sort((a, b) => compareText(a.customerId, b.customerId) || a.periodStartAt - b.periodStartAt);
+    return { invoices: closed, duplicateEvents: this.duplicates, refusedPurchases: this.refused };
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    if (pending.length > 1) pending.sort((a, b) => compareText(a.eventId, b.eventId));
+    const at = this.pendingAt;
+    this.applyChangesUpTo(at);
+    this.catchUp(at);
+    for (const event of pending) replayEvent(this.catalog, this.state, event, this.defaultJobType);
+    this.pending = [];
+  }
+
+  private catchUp(at: number): void {
+    if (at >= nextTickAt(this.state)) this.closed.push(...tick(this.state, at).invoices);
+  }
+
+  /** Changes at an instant come before the events at that instant. */
+  private applyChangesUpTo(at: number): void {
+    const changes = this.changes;
+    while (this.next < changes.length && changes[this.next]!.at <= at) {
+      const change = changes[this.next]!;
+      this.next += 1;
+      this.catchUp(change.at);
+      if (change.order === 0) {
+        const { customerId, planId, interval, startedAt } = change.subscription;
+        subscribeCustomer(this.state, customerId, planId, interval, startedAt);
+      } else {
+        const { customerId, purchaseId, hours, purchasedAt } = change.purchase;
+        const result = buyTopup(this.state, customerId, { purchaseId, hours }, purchasedAt);
+        if (!result.ok) this.refused.push({ customerId, purchaseId, reason: result.reason });
+      }
+    }
+  }
 }
 
-/** Replays subscriptions, purchases and usage events through the engine (see the module header). */
+/** Replays subscriptions, purchases and usage events (any order) through the engine. */
 export function rerate(
   catalog: Catalog,
   subscriptions: readonly RerateSubscription[],
   purchases: readonly ReratePurchase[],
   events: readonly RerateEvent[],
 ): RerateResult {
-  const state = createEngine(catalog);
-  const defaultJobType = catalog.jobTypes.values().next().value!;
-  const changes = orderChanges(subscriptions, purchases);
-  const { order, duplicateEvents } = orderEvents(events);
-  const refusedPurchases: RerateRefusal[] = [];
-  const closed: Invoice[] = [];
-  const catchUp = (at: number): void => {
-    if (at >= nextTickAt(state)) closed.push(...tick(state, at).invoices);
-  };
-  let next = 0;
-  const applyChangesUpTo = (at: number): void => {
-    // Changes at an instant come before the events at that instant.
-    while (next < changes.length && changes[next]!.at <= at) {
-      const change = changes[next]!;
-      next += 1;
-      catchUp(change.at);
-      if (change.order === 0) {
-        const { customerId, planId, interval, startedAt } = change.subscription;
-        subscribeCustomer(state, customerId, planId, interval, startedAt);
-      } else {
-        const { customerId, purchaseId, hours, purchasedAt } = change.purchase;
-        const result = buyTopup(state, customerId, { purchaseId, hours }, purchasedAt);
-        if (!result.ok) refusedPurchases.push({ customerId, purchaseId, reason: result.reason });
-      }
-    }
-  };
-  for (let position = 0; position < order.length; position += 1) {
-    const event = events[order[position]!]!;
-    applyChangesUpTo(event.at);
-    catchUp(event.at);
-    replayEvent(catalog, state, event, defaultJobType);
-  }
-  applyChangesUpTo(Number.POSITIVE_INFINITY);
-  closed.push(...drainClosed(state));
-  for (const account of state.accounts.values()) {
-    const open = previewInvoice(catalog, account, account.cycleEndAt);
-    if (open !== null) closed.push(open);
-  }
-  closed.sort((a, b) => compareText(a.customerId, b.customerId) || a.periodStartAt - b.periodStartAt);
-  return { invoices: closed, duplicateEvents, refusedPurchases };
+  // The first event of an event_id in input order counts, as Dodo keeps the first it received.
+  const seen = new Set<string>();
+  const kept: number[] = [];
+  events.forEach((event, index) => {
+    if (seen.has(event.eventId)) return;
+    seen.add(event.eventId);
+    kept.push(index);
+  });
+  kept.sort((a, b) => events[a]!.at - events[b]!.at || a - b);
+  const rerater = new Rerater(catalog, subscriptions, purchases);
+  for (const index of kept) rerater.add(events[index]!);
+  const result = rerater.finish();
+  return { ...result, duplicateEvents: events.length - kept.length };
 }
 
-function replayEvent(catalog: Catalog, state: ReturnType<typeof createEngine>, event: RerateEvent, defaultJobType: ReturnType<typeof jobTypeOf>): void {
+function replayEvent(catalog: Catalog, state: EngineState, event: RerateEvent, defaultJobType: JobTypeDef): void {
   const account = accountOf(state, event.customerId);
   const jobType = event.jobType === null ? defaultJobType : jobTypeOf(catalog, event.jobType);
   const decision = submit(catalog, account, { jobType, mode: 'fast' }, event.at);
