@@ -1,21 +1,46 @@
 /**
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one line per figure.
- * Names: route-complete, rate (default: all). Benchmarks measure; tests never time anything.
+ * Names: route-complete, rate, sim-validation (the default, with no names, runs these three), and
+ * the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes) and sim-million
+ * (the CLI on a million subscribers, a few minutes):
+ *   npm run bench -- sim-scaling sim-million
+ * Benchmarks measure; tests never time anything.
  */
 import { type BenchFigure, benchRate, benchRouteComplete } from './engine-bench.ts';
+import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
-const BENCHES: Record<string, () => BenchFigure> = {
-  'route-complete': () => benchRouteComplete(1_000_000, 10_000_000),
-  rate: () => benchRate(2_000_000, 100_000),
+interface Bench {
+  readonly run: () => BenchFigure | readonly BenchFigure[];
+  /** Part of `npm run bench` with no names (the long ones are not). */
+  readonly byDefault: boolean;
+}
+
+const BENCHES: Record<string, Bench> = {
+  'route-complete': {
+    run: () => [benchRouteComplete(1_000_000, 10_000_000, 'uniform'), benchRouteComplete(1_000_000, 10_000_000, 'sessions')],
+    byDefault: true,
+  },
+  rate: { run: () => benchRate(2_000_000, 100_000), byDefault: true },
+  'sim-validation': { run: () => benchSimValidation(10_000_000), byDefault: true },
+  'sim-scaling': { run: () => benchSimScaling([1e5, 1e6, 1e7, 1e8]), byDefault: false },
+  'sim-million': { run: () => benchSimMillion(), byDefault: false },
 };
 
+const names = Object.keys(BENCHES);
+const defaults = names.filter((name) => BENCHES[name]!.byDefault);
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in BENCHES));
 if (unknown.length > 0) {
-  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')} (known: ${Object.keys(BENCHES).join(', ')})\n`);
+  process.stderr.write(
+    `unknown benchmark(s): ${unknown.join(', ')}\n` +
+      `usage: npm run bench [-- name ...]; names: ${names.join(', ')}\n` +
+      `no names runs ${defaults.join(', ')}; the long ones run by name: npm run bench -- ${names.filter((name) => !defaults.includes(name)).join(' ')}\n`,
+  );
   process.exit(2);
 }
-for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
-  const figure = BENCHES[name]!();
-  process.stdout.write(`${figure.name}: ${figure.value.toLocaleString('en-US')} ${figure.unit} (${figure.detail})\n`);
+for (const name of wanted.length > 0 ? wanted : defaults) {
+  const result = BENCHES[name]!.run();
+  for (const figure of Array.isArray(result) ? result : [result]) {
+    process.stdout.write(`${figure.name}: ${figure.value.toLocaleString('en-US')} ${figure.unit} (${figure.detail})\n`);
+  }
 }
