@@ -17,7 +17,7 @@ function at(object: unknown, path: string): unknown {
 function formatNumber(value: number, kind: Kind): string {
   switch (kind) {
     case 'money':
-      return `$${Math.round(value / 100).toLocaleString('en-US')}`;
+      return Math.abs(value) < 10_000 ? `$${(value / 100).toFixed(2)}` : `$${Math.round(value / 100).toLocaleString('en-US')}`;
     case 'share':
       return `${(value * 100).toFixed(1)}%`;
     case 'seconds':
