@@ -23,7 +23,6 @@ import {
   MS_PER_DAY,
   MS_PER_HOUR,
   accountOf,
-  addMonthsClamped,
   buyTopup,
   canDispatch,
   cancelCustomer,
@@ -37,7 +36,8 @@ import {
   tick,
 } from '../engine/index.ts';
 import { ArrivalGenerator, MODE_RELAX, MODE_TURBO, segmentOffsets } from './arrivals.ts';
-import { buysTopup, neighbourPlan, renewalChoice } from './behaviour.ts';
+import { buysTopup, renewalChoice } from './behaviour.ts';
+import { bookRevenue, recordClosedCycle } from './cycle-book.ts';
 import { EventHeap } from './event-heap.ts';
 import { Fleet } from './fleet.ts';
 import { CustomerTable } from './customer-table.ts';
@@ -45,6 +45,11 @@ import { JobTable } from './job-table.ts';
 import { Metrics, ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
 import { customerId, populate } from './population.ts';
+import { capacityAt, monthStarts } from './horizon.ts';
+import type { CycleRow, JobRow, RunOutcome, RunSinks } from './run-outcome.ts';
+
+export type { CycleRow, JobRow, RunOutcome, RunSinks };
+export { capacityAt, monthStarts };
 import { createStreams } from './random.ts';
 
 const COMPLETE = 0;
@@ -54,73 +59,6 @@ const FLEET = 3;
 
 const REQUEST_MODES = ['fast', 'turbo', 'relax'] as const;
 const MODE_CODE = { fast: 0, turbo: 1, relax: 2 } as const;
-
-/** Where a run streams its per-job and per-cycle rows (null = not wanted). */
-export interface RunSinks {
-  /** One row per job: ids, plan, job type, mode (`blocked` too), times in s since the start. */
-  job?: ((row: JobRow) => void) | null;
-  /** One row per customer per billing cycle that overlaps the horizon. */
-  cycle?: ((row: CycleRow) => void) | null;
-  /** Called once per simulated day with the share of the horizon done. */
-  progress?: ((done: number) => void) | null;
-}
-
-export interface JobRow {
-  readonly jobNumber: number;
-  readonly customer: number;
-  readonly planId: string;
-  readonly jobType: string;
-  readonly mode: 'fast' | 'turbo' | 'relax' | 'blocked';
-  readonly arrivalMs: number;
-  /** null when the job never started (blocked, or still waiting at the horizon). */
-  readonly startMs: number | null;
-  readonly endMs: number | null;
-  readonly gpuMs: number;
-}
-
-export interface CycleRow {
-  readonly customer: number;
-  readonly invoice: Invoice;
-  /** true when the cycle was still open at the horizon (usage so far). */
-  readonly open: boolean;
-  readonly topupHours: number;
-  readonly relaxWaitMsSum: number;
-  readonly relaxWaitCount: number;
-}
-
-export interface RunOutcome {
-  readonly metrics: Metrics;
-  /** Jobs still in the system at the horizon. */
-  readonly held: number;
-  readonly queuedFast: number;
-  readonly queuedRelax: number;
-  readonly running: number;
-  readonly priorUsageMs: number;
-  readonly customers: number;
-  /** Months of the horizon (calendar months from the start; the last may be partial). */
-  readonly monthStarts: readonly number[];
-  /** Fast ms the ledger's invoices hold for the horizon (cycles overlapping it, minus prior usage). */
-  readonly ledgerFastMs: number;
-}
-
-/** Calendar months of the horizon: the instants each starts at. */
-export function monthStarts(model: SimModel): number[] {
-  const starts: number[] = [];
-  for (let index = 0; ; index += 1) {
-    const at = addMonthsClamped(model.startAt, index);
-    if (at >= model.endAt) break;
-    starts.push(at);
-  }
-  return starts;
-}
-
-/** GPUs in service at `at`: the schedule's step minus GPUs lost to outages. */
-export function capacityAt(model: SimModel, at: number): number {
-  let gpus = model.fleetSchedule[0]?.gpus ?? 0;
-  for (const step of model.fleetSchedule) if (step.at <= at) gpus = step.gpus;
-  for (const window of model.demand) if (window.gpusLost > 0 && at >= window.fromAt && at < window.toAt) gpus -= window.gpusLost;
-  return Math.max(0, gpus);
-}
 
 /** Runs replication `replication` of the model. Deterministic for (model, seed, replication). */
 export function simulate(model: SimModel, replication: number, sinks: RunSinks = {}): RunOutcome {
@@ -517,58 +455,22 @@ class Simulation {
     return this.metrics.tierMonths[tier]![this.monthIndex]!;
   }
 
-  /** Revenue lines billed within the horizon, by the month they were billed in. */
-  private bookLines(invoice: Invoice): void {
-    const model = this.model;
-    for (const line of invoice.lines) {
-      if (line.at < model.startAt || line.at >= model.endAt) continue;
-      let month = 0;
-      while (month + 1 < this.months.length && line.at >= this.months[month + 1]!) month += 1;
-      const tier = this.catalog.plans.get(line.planId)!.rank;
-      const row = this.metrics.tierMonths[tier]![month]!;
-      if (line.kind === 'subscription') row.subscriptionCents += line.amountCents;
-      else if (line.kind === 'annual_subscription') row.annualCents += line.amountCents;
-      else if (line.kind === 'topup') row.topupCents += line.amountCents;
-      else if (line.kind === 'overage') row.overageCents += line.amountCents;
-      else row.prorationCents += line.amountCents;
-    }
-  }
-
-  /** A cycle closed (or, at the horizon, is still open): book it and start the next one's state. */
   private closedCycle(invoice: Invoice, open: boolean): void {
     if (invoice.periodEndAt <= this.model.startAt && !open) return;
-    this.bookLines(invoice);
+    bookRevenue(this.model, this.metrics, this.months, invoice);
     this.ledgerFastMs += invoice.fastMs;
     const customer = Number(invoice.customerId.slice(1));
-    const account = this.accounts[customer]!;
-    const plan = this.catalog.plans.get(invoice.planId)!;
+    const customers = this.customers;
     this.sinks.cycle?.({
       customer, invoice, open,
-      topupHours: this.customers.topupHours(customer),
-      relaxWaitMsSum: this.customers.relaxWaitSum(customer),
-      relaxWaitCount: this.customers.relaxWaitCount(customer),
+      topupHours: customers.topupHours(customer),
+      relaxWaitMsSum: customers.relaxWaitSum(customer),
+      relaxWaitCount: customers.relaxWaitCount(customer),
     });
-    if (!open) {
-      const cycles = this.metrics.tierCycles[plan.rank]!;
-      cycles.cycles += 1;
-      if (invoice.exhaustedAt !== null && plan.overagePolicy !== 'metered') {
-        cycles.exhausted += 1;
-        const day = Math.min(32, Math.floor((invoice.exhaustedAt - invoice.periodStartAt) / MS_PER_DAY) + 1);
-        cycles.exhaustionDays[day]! += 1;
-        if (day < this.model.behaviour.upgradeExhaustedBeforeDay) cycles.exhaustedBeforeDay += 1;
-        if (plan.relax) cycles.relaxDaysSum += (invoice.periodEndAt - invoice.exhaustedAt) / MS_PER_DAY;
-      }
-      cycles.relaxWaitMsSum += this.customers.relaxWaitSum(customer);
-      cycles.relaxWaitCount += this.customers.relaxWaitCount(customer);
-      cycles.blocked += invoice.blockedJobs;
-      if (invoice.blockedJobs > 0) cycles.cyclesWithBlocked += 1;
-      const topupCents = invoice.lines.reduce((sum, line) => sum + (line.kind === 'topup' ? line.amountCents : 0), 0);
-      cycles.topupCents += topupCents;
-      const up = neighbourPlan(this.catalog, plan, 1);
-      if (up !== null && topupCents > 0 && topupCents >= up.monthlyPriceCents - plan.monthlyPriceCents) cycles.topupOverGap += 1;
-      this.customers.resetCycle(customer);
-      this.scheduleDecision(customer, account);
-    }
+    if (open) return;
+    recordClosedCycle(this.model, this.metrics, invoice, customers.relaxWaitSum(customer), customers.relaxWaitCount(customer));
+    customers.resetCycle(customer);
+    this.scheduleDecision(customer, this.accounts[customer]!);
   }
 
   private finish(priorUsageMs: number): RunOutcome {
