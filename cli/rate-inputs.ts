@@ -6,6 +6,7 @@
  * The JSONL reader is on the hot path (>= 500k events/s): it parses line by line with
  * `JSON.parse` and checks fields by hand; everything it keeps is already in engine units.
  */
+import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import {
@@ -18,12 +19,15 @@ import {
   parseIsoMs,
 } from '../engine/index.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
+import { scanUsageLine } from './usage-line-scanner.ts';
 
 export const MAX_LISTED_ISSUES = 50;
 
 function readText(file: string, issues: InputIssue[]): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
+    // Pure ASCII (the usual export) decodes the same as latin1, which is twice as fast as UTF-8.
+    return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? 'error'})`;
@@ -193,6 +197,17 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
   };
 }
 
+/** A valid event read by the scanner, 'other' for another meter's event, null to parse it fully. */
+function fastEvent(line: string, catalog: Catalog): RerateEvent | 'other' | null {
+  const scanned = scanUsageLine(line, catalog.meterKey);
+  if (scanned === null) return null;
+  if (scanned.eventName !== catalog.meterEventName) return 'other';
+  const { seconds, jobType } = scanned;
+  if (!Number.isFinite(seconds) || seconds < 0) return null;
+  if (jobType === null || (jobType !== undefined && !catalog.jobTypes.has(jobType))) return null;
+  return { eventId: scanned.eventId, customerId: scanned.customerId, at: scanned.at, gpuMs: Math.round(seconds * 1000), jobType: jobType ?? null };
+}
+
 /**
  * Reads a usage export. With `onEvent`, each valid event is handed over as it is read and not
  * kept (`events` comes back empty): a streaming read whose memory does not grow with the file.
@@ -211,6 +226,16 @@ export function readEvents(file: string, catalog: Catalog, issues: InputIssue[],
     const raw = text.slice(start, end).trim();
     start = end + 1;
     if (raw === '') continue;
+    const fast = fastEvent(raw, catalog);
+    if (fast === 'other') {
+      otherEvents += 1;
+      continue;
+    }
+    if (fast !== null) {
+      if (onEvent) onEvent(fast);
+      else events.push(fast);
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
