@@ -134,11 +134,11 @@ describe('shipped scenarios', () => {
     }
   });
 
-  it('baseline: a 30-day March on 230 GPUs, three segments of 20,000 subscribers', () => {
+  it('baseline: a 30-day March on 250 GPUs, three segments of 20,000 subscribers', () => {
     const { model } = loadScenario('scenarios/baseline.yaml');
     expect(model.startAt).toBe(utc('2026-03-01T00:00:00Z'));
     expect(model.endAt).toBe(utc('2026-03-31T00:00:00Z'));
-    expect(model.fleetSchedule).toEqual([{ at: model.startAt, gpus: 230 }]);
+    expect(model.fleetSchedule).toEqual([{ at: model.startAt, gpus: 250 }]);
     expect(model.relaxOrder).toBe('least_relax_used_first');
     expect(model.segments.reduce((sum, segment) => sum + segment.subscribers, 0)).toBe(20_000);
     const [casual, regular] = model.segments;
@@ -162,9 +162,9 @@ describe('shipped scenarios', () => {
     const after = utc('2026-03-16T00:00:00Z');
     expect(model.demand).toEqual([{ fromAt: launch, toAt: after, arrivalMultiplier: 3, gpusLost: 0, label: 'launch week' }]);
     expect(model.fleetSchedule).toEqual([
-      { at: model.startAt, gpus: 230 },
-      { at: launch, gpus: 520 },
-      { at: after, gpus: 230 },
+      { at: model.startAt, gpus: 250 },
+      { at: launch, gpus: 560 },
+      { at: after, gpus: 250 },
     ]);
   });
 

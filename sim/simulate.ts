@@ -32,6 +32,7 @@ import {
   dispatchHeld,
   nextTickAt,
   previewInvoice,
+  relaxAllowed,
   submit,
   tick,
 } from '../engine/index.ts';
@@ -230,7 +231,9 @@ class Simulation {
       return;
     }
     const segment = this.segmentOf(customer);
-    const request = this.requests[segment]![jobTypeIndex * 3 + modeCode]!;
+    let request = this.requests[segment]![jobTypeIndex * 3 + modeCode]!;
+    // Relax by choice only where the plan offers it for this job type; elsewhere users send Fast.
+    if (modeCode === MODE_RELAX && !relaxAllowed(this.catalog, plan, request.jobType)) request = this.requests[segment]![jobTypeIndex * 3]!;
     let decision = submit(this.catalog, account, request, at);
     if (decision.mode === 'blocked' && decision.reason === 'fast_exhausted_no_relax') {
       if (this.maybeBuyTopup(customer, account, at)) decision = submit(this.catalog, account, request, at);
