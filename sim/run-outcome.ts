@@ -4,6 +4,7 @@
  */
 import type { Invoice } from '../engine/index.ts';
 import type { Metrics } from './metrics.ts';
+import type { ArrivalFeed } from './arrival-feed.ts';
 
 /** Where a run streams its per-job and per-cycle rows (null = not wanted). */
 export interface RunSinks {
@@ -11,6 +12,11 @@ export interface RunSinks {
   job?: ((row: JobRow) => void) | null;
   /** One row per customer per billing cycle that overlaps the horizon. */
   cycle?: ((row: CycleRow) => void) | null;
+  /**
+   * Where each day's arrivals come from, given the first day's instant (default: generated in
+   * this thread from the run's `arrivals` and `durations` streams).
+   */
+  arrivals?: ((firstDay: number) => ArrivalFeed) | null;
   /** Called once per simulated day with the share of the horizon done. */
   progress?: ((done: number) => void) | null;
 }

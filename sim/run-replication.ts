@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { loadScenario } from './scenario-schema.ts';
 import { simulate } from './simulate.ts';
+import { ArrivalWorkerFeed } from './arrival-feed.ts';
 import { RunFiles } from './outputs.ts';
 import { type RunReport, buildReport } from './report.ts';
 
@@ -31,7 +32,9 @@ export function runReplication(task: ReplicationTask, progress: ((done: number) 
     replicationFile(task.outDir, 'customers', task.replication),
     task.jobs ? replicationFile(task.outDir, 'jobs', task.replication) : null,
   );
-  const outcome = simulate(model, task.replication, files.sinks(progress));
+  // Arrivals are drawn by a second thread, one day ahead (same streams, same days).
+  const sinks = { ...files.sinks(progress), arrivals: (firstDay: number) => new ArrivalWorkerFeed(model, model.seed, task.replication, firstDay) };
+  const outcome = simulate(model, task.replication, sinks);
   files.close();
   return buildReport(model, task.replication, outcome);
 }

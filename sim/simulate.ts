@@ -36,7 +36,8 @@ import {
   submit,
   tick,
 } from '../engine/index.ts';
-import { ArrivalGenerator, MODE_RELAX, MODE_TURBO, segmentOffsets } from './arrivals.ts';
+import { MODE_RELAX, MODE_TURBO, segmentOffsets } from './arrivals.ts';
+import { LocalArrivalFeed } from './arrival-feed.ts';
 import { buysTopup, renewalChoice } from './behaviour.ts';
 import { bookRevenue, recordClosedCycle } from './cycle-book.ts';
 import { EventHeap } from './event-heap.ts';
@@ -134,10 +135,10 @@ class Simulation {
     this.metrics.hour(0).gpusEnd = this.fleet.capacity;
     for (const at of this.fleetChangeInstants()) this.heap.push(at, FLEET, 0);
 
-    const generator = new ArrivalGenerator(model.segments, model.demand, this.streams);
     const firstDay = Math.floor(model.startAt / MS_PER_DAY) * MS_PER_DAY;
+    const feed = this.sinks.arrivals?.(firstDay) ?? new LocalArrivalFeed(model, this.streams);
     for (let dayStart = firstDay; dayStart < model.endAt; dayStart += MS_PER_DAY) {
-      const day = generator.generate(dayStart, model.startAt, model.endAt);
+      const day = feed.day(dayStart);
       const dayEnd = Math.min(dayStart + MS_PER_DAY, model.endAt);
       let next = 0;
       for (;;) {
@@ -160,6 +161,7 @@ class Simulation {
       }
       this.sinks.progress?.((dayEnd - model.startAt) / (model.endAt - model.startAt));
     }
+    feed.close();
     this.advanceClock(model.endAt);
     this.closeHour(model.endAt);
     return this.finish(population.priorUsageMs);
