@@ -43,6 +43,8 @@ describe('npx tsx sim', () => {
     expect(hashes(two)).toEqual(hashes(one));
     const summary = JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8'));
     expect(summary.replications).toBe(3);
+    expect(summary.files).toEqual(['summary.json', 'tiers.csv', 'hourly.csv', 'customers.csv', 'customers-r1.csv', 'customers-r2.csv']);
+    expect(readdirSync(one).sort()).toEqual([...summary.files].sort());
     expect(summary.per_replication.map((report: { replication: number }) => report.replication)).toEqual([0, 1, 2]);
     const arrivals = summary.estimates.jobs.arrivals;
     expect(arrivals.ci95).toBeGreaterThan(0);

@@ -173,7 +173,7 @@ export async function simMain(argv: string[]): Promise<number> {
     reports = await runInWorkers(tasks, workers, bar.update);
   }
   bar.end();
-  const summary = summarize(model, reports);
+  const summary = summarize(model, reports, flags.jobs);
   writeOutputs(outDir, summary, reports);
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (summary.json, tiers.csv, hourly.csv, customers.csv${flags.jobs ? ', jobs.csv' : ''})\n`);

@@ -105,6 +105,8 @@ export interface Summary {
   readonly file: string;
   readonly seed: number;
   readonly replications: number;
+  /** The files this run wrote (others in the folder are from earlier runs). */
+  readonly files: readonly string[];
   readonly start: string;
   readonly end: string;
   readonly invariants: { readonly metered_equals_ledger: boolean; readonly relax_never_metered: boolean; readonly every_job_accounted: boolean };
@@ -113,13 +115,15 @@ export interface Summary {
 }
 
 /** The summary of all replications (ordered by replication). */
-export function summarize(model: SimModel, reports: readonly RunReport[]): Summary {
+export function summarize(model: SimModel, reports: readonly RunReport[], withJobs: boolean): Summary {
   const perReplication = reports.map(({ months: _months, hours: _hours, ...rest }) => rest);
+  const streamed = (base: string) => reports.map((report) => (report.replication === 0 ? `${base}.csv` : `${base}-r${report.replication}.csv`));
   return {
     scenario: model.name,
     file: model.file,
     seed: model.seed,
     replications: reports.length,
+    files: ['summary.json', 'tiers.csv', 'hourly.csv', ...streamed('customers'), ...(withJobs ? streamed('jobs') : [])],
     start: formatIsoMs(model.startAt),
     end: formatIsoMs(model.endAt),
     invariants: {
