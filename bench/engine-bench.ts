@@ -116,7 +116,6 @@ export function benchRouteComplete(customers: number, jobs: number, picking: Cus
 }
 
 export function benchRate(events: number, customers: number): BenchFigure {
-  const { catalog } = loadCatalog(CATALOG_FILE);
   const dir = mkdtempSync(join(tmpdir(), 'gbl-bench-'));
   try {
     const start = Date.parse('2026-01-01T00:00:00Z');

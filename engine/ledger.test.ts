@@ -8,7 +8,6 @@ import {
   awardBonus,
   buyTopup,
   cancelCustomer,
-  changeCustomerPlan,
   complete,
   createEngine,
   jobTypeOf,
