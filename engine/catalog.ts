@@ -79,6 +79,8 @@ export interface PlanDef {
   readonly queueLimit: number;
   readonly topupsAllowed: boolean;
   readonly bonusAllowed: boolean;
+  /** The `detail` of this plan's fee lines, e.g. `pro monthly fee 6000` (null when not offered). */
+  readonly feeDetails: Readonly<Record<Interval, string | null>>;
 }
 
 export interface JobTypeDef {
@@ -163,6 +165,10 @@ function compilePlan(id: string, spec: PlanSpec, rank: number): PlanDef {
     queueLimit: spec.queue_limit,
     topupsAllowed: topups,
     bonusAllowed: policy !== 'metered',
+    feeDetails: {
+      month: `${id} monthly fee ${spec.monthly_price_cents}`,
+      year: annual === null ? null : `${id} yearly fee ${annual}`,
+    },
   };
 }
 

@@ -79,8 +79,7 @@ export function restoreEngine(catalog: Catalog, snapshot: EngineSnapshot): Engin
     const account = Account.fromData(state.store, data, catalog.plans);
     state.accounts.set(account.customerId, account);
     account.scheduledAt = NEVER;
-    schedule(state, account);
-    if (account.closed.length > 0) state.closedOutsideDue.add(account);
+    schedule(state, account); // also files accounts holding closed invoices for the next tick
   }
   return state;
 }

@@ -16,25 +16,11 @@ import type { Account, Invoice, InvoiceLine } from './account.ts';
 
 const MICRO_PER_MS = MICRO / MS_PER_SECOND;
 
-/** Fee line details depend only on the plan and interval: built once per plan, not per cycle. */
-const feeDetails = new WeakMap<PlanDef, Record<Interval, string>>();
-
-function feeDetail(plan: PlanDef, interval: Interval, amount: number): string {
-  let details = feeDetails.get(plan);
-  if (details === undefined) {
-    details = {
-      month: `${plan.id} monthly fee ${plan.monthlyPriceCents}`,
-      year: `${plan.id} yearly fee ${plan.annualPriceCents ?? 0}`,
-    };
-    feeDetails.set(plan, details);
-  }
-  return amount === (interval === 'month' ? plan.monthlyPriceCents : plan.annualPriceCents) ? details[interval] : `${plan.id} ${interval}ly fee ${amount}`;
-}
-
 /** The subscription fee line of `plan` billed at `at`. */
 export function feeLine(plan: PlanDef, interval: Interval, at: number): InvoiceLine {
   const amount = feeCents(plan, interval);
-  if (amount === null) throw new Error(`invoice: plan ${plan.id} has no ${interval}ly price`);
+  const detail = plan.feeDetails[interval];
+  if (amount === null || detail === null) throw new Error(`invoice: plan ${plan.id} has no ${interval}ly price`);
   return {
     kind: interval === 'year' ? 'annual_subscription' : 'subscription',
     quantity: 1,
@@ -42,7 +28,7 @@ export function feeLine(plan: PlanDef, interval: Interval, at: number): InvoiceL
     amountCents: amount,
     at,
     planId: plan.id,
-    detail: feeDetail(plan, interval, amount),
+    detail,
   };
 }
 

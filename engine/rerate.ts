@@ -117,10 +117,16 @@ export class Rerater {
       return true;
     }
     this.seen.add(event.eventId);
+    this.addUnique(event);
+    return true;
+  }
+
+  /** `add` for a caller that already dropped repeated event_ids (and orders by instant). */
+  addUnique(event: RerateEvent): void {
+    if (event.at < this.pendingAt) throw new Error('rerate: events must come in time order');
     if (event.at > this.pendingAt) this.flush();
     this.pendingAt = event.at;
     this.pending.push(event);
-    return true;
   }
 
   finish(): RerateResult {
@@ -187,9 +193,8 @@ export function rerate(
   });
   kept.sort((a, b) => events[a]!.at - events[b]!.at || a - b);
   const rerater = new Rerater(catalog, subscriptions, purchases);
-  for (const index of kept) rerater.add(events[index]!);
-  const result = rerater.finish();
-  return { ...result, duplicateEvents: events.length - kept.length };
+  for (const index of kept) rerater.addUnique(events[index]!);
+  return { ...rerater.finish(), duplicateEvents: events.length - kept.length };
 }
 
 function replayEvent(catalog: Catalog, state: EngineState, event: RerateEvent, defaultJobType: JobTypeDef): void {
