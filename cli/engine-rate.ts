@@ -3,11 +3,10 @@
  * billing period, the plan, fast seconds, seconds over the allowance, jobs that would have gone
  * to Relax or been blocked, the invoice lines and the total. Thin: parse flags, read, rate, print.
  */
-import { parseArgs } from 'node:util';
 import { type Invoice, type RerateResult, Rerater, formatCents, formatIsoMs, rerate } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
-import { InputError, type InputIssue, UsageError } from '../scenarios/errors.ts';
-import { MAX_LISTED_ISSUES, readEvents, readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { InputError, type InputIssue, UsageError, parseFlags } from '../scenarios/errors.ts';
+import { readEvents, readPurchases, readSubscriptions } from './rate-inputs.ts';
 
 export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [--purchases P.csv] [--json]
 
@@ -29,9 +28,8 @@ interface RateFlags {
 }
 
 function parseRateFlags(argv: string[]): RateFlags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseFlags(
+    {
       args: argv,
       options: {
         catalog: { type: 'string' },
@@ -43,10 +41,9 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
       },
       strict: true,
       allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${RATE_USAGE}`);
-  }
+    },
+    RATE_USAGE,
+  );
   const values = parsed.values;
   if (values.help) return 'help';
   const missing = (['catalog', 'subscriptions', 'events'] as const).filter((name) => !values[name]);
@@ -98,13 +95,9 @@ function invoiceTable(invoices: readonly Invoice[]): string {
   return [format(header), ...rows.map(format), '', `${invoices.length} invoice(s), total ${formatCents(total)}`].join('\n');
 }
 
+/** All problems at once; runCli prints the first MAX_PRINTED_ISSUES and counts the rest. */
 function raiseIssues(issues: InputIssue[]): void {
-  if (issues.length === 0) return;
-  const listed = issues.slice(0, MAX_LISTED_ISSUES);
-  if (issues.length > listed.length) {
-    listed.push({ file: listed[0]!.file, message: `... and ${issues.length - listed.length} more error(s)` });
-  }
-  throw new InputError(listed);
+  if (issues.length > 0) throw new InputError(issues);
 }
 
 export interface RateFiles {

@@ -6,8 +6,6 @@
  * The JSONL reader is on the hot path (>= 500k events/s): it parses line by line with
  * `JSON.parse` and checks fields by hand; everything it keeps is already in engine units.
  */
-import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import {
   type Catalog,
@@ -18,20 +16,17 @@ import {
   feeCents,
   parseIsoMs,
 } from '../engine/index.ts';
-import type { InputIssue } from '../scenarios/errors.ts';
+import { InputError, type InputIssue } from '../scenarios/errors.ts';
+import { readInputFile } from '../scenarios/yaml-load.ts';
 import { scanUsageLine } from './usage-line-scanner.ts';
 
-export const MAX_LISTED_ISSUES = 50;
-
+/** The file's text, or null after recording why it cannot be read. */
 function readText(file: string, issues: InputIssue[]): string | null {
   try {
-    const bytes = readFileSync(file);
-    // Pure ASCII (the usual export) decodes the same as latin1, which is twice as fast as UTF-8.
-    return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+    return readInputFile(file);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? 'error'})`;
-    issues.push({ file, message: why });
+    if (!(error instanceof InputError)) throw error;
+    issues.push(...error.issues);
     return null;
   }
 }

@@ -6,6 +6,7 @@
  * `file:line: path: message`, one per line, and exits 2 without a stack trace. Anything else is a
  * bug: it prints `internal error: <message>` (the stack only with GBL_DEBUG=1) and exits 1.
  */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 
 export interface InputIssue {
   readonly file: string;
@@ -33,6 +34,15 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** Parses command-line flags; a flag parseArgs rejects becomes a UsageError followed by `usage`. */
+export function parseFlags<Config extends ParseArgsConfig>(config: Config, usage: string): ReturnType<typeof parseArgs<Config>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${usage}`);
   }
 }
 

@@ -5,11 +5,10 @@
  * the worker count. Progress goes to stderr, and only when stderr is a terminal.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../scenarios/errors.ts';
+import { UsageError, parseFlags } from '../scenarios/errors.ts';
 import { loadScenario } from './scenario-schema.ts';
 import { summarize, writeOutputs } from './outputs.ts';
 import type { RunReport } from './report.ts';
@@ -50,9 +49,8 @@ function wholeNumber(flag: string, text: string | undefined, min: number): numbe
 }
 
 function parseSimFlags(argv: string[]): SimFlags | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseFlags(
+    {
       args: argv,
       options: {
         seed: { type: 'string' },
@@ -65,10 +63,9 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
       },
       strict: true,
       allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${SIM_USAGE}`);
-  }
+    },
+    SIM_USAGE,
+  );
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 1) throw new UsageError(`expected one scenario file, got ${positionals.length}\n\n${SIM_USAGE}`);
