@@ -11,6 +11,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
 import { formatIsoMs } from '../engine/index.ts';
 import { estimateAll } from './confidence.ts';
 import { LineWriter } from './line-writer.ts';
@@ -76,28 +77,12 @@ export class RunFiles {
   }
 }
 
-function csv(rows: readonly Record<string, string | number | boolean | null>[], leading: Record<string, number>): string {
-  if (rows.length === 0) return '';
-  const columns = [...Object.keys(leading), ...Object.keys(rows[0]!)];
-  const lines = [columns.join(',')];
-  for (const row of rows) {
-    const values = { ...leading, ...row };
-    lines.push(columns.map((column) => String(values[column] ?? '')).join(','));
-  }
-  return lines.join('\n');
-}
-
-/** tiers.csv and hourly.csv text for all replications. */
+/** tiers.csv and hourly.csv text for all replications (one header, a replication column). */
 export function tableFiles(reports: readonly RunReport[]): { tiers: string; hourly: string } {
-  const tiers: string[] = [];
-  const hourly: string[] = [];
-  reports.forEach((report, index) => {
-    const tierText = csv(report.months as unknown as Record<string, number>[], { replication: report.replication });
-    const hourText = csv(report.hours as unknown as Record<string, number>[], { replication: report.replication });
-    tiers.push(index === 0 ? tierText : tierText.slice(tierText.indexOf('\n') + 1));
-    hourly.push(index === 0 ? hourText : hourText.slice(hourText.indexOf('\n') + 1));
-  });
-  return { tiers: `${tiers.join('\n')}\n`, hourly: `${hourly.join('\n')}\n` };
+  return {
+    tiers: stringify(reports.flatMap((report) => report.months.map((row) => ({ replication: report.replication, ...row }))), { header: true }),
+    hourly: stringify(reports.flatMap((report) => report.hours.map((row) => ({ replication: report.replication, ...row }))), { header: true }),
+  };
 }
 
 export interface Summary {
