@@ -1,12 +1,11 @@
 /**
  * The simulator's own per-customer state, one 64-byte record per customer in a single typed
- * array: the segment, the customer's held-job list, and the open cycle's top-up and Relax-wait
+ * array: the customer's held-job list, and the open cycle's top-up and Relax-wait
  * accumulators. One record per customer (rather than one array per field) means one cache line
  * per customer touched, which is what keeps a million-subscriber run fast.
  */
 
 const STRIDE = 8;
-const SEGMENT = 0;
 const HELD_HEAD = 1;
 const HELD_TAIL = 2;
 const TOPUP_DECIDED = 3;
@@ -17,18 +16,13 @@ const RELAX_WAIT_COUNT = 6;
 export class CustomerTable {
   private readonly records: Float64Array;
 
-  constructor(segments: Uint16Array) {
-    this.records = new Float64Array(segments.length * STRIDE);
-    for (let customer = 0; customer < segments.length; customer += 1) {
+  constructor(customers: number) {
+    this.records = new Float64Array(customers * STRIDE);
+    for (let customer = 0; customer < customers; customer += 1) {
       const base = customer * STRIDE;
-      this.records[base + SEGMENT] = segments[customer]!;
       this.records[base + HELD_HEAD] = -1;
       this.records[base + HELD_TAIL] = -1;
     }
-  }
-
-  segment(customer: number): number {
-    return this.records[customer * STRIDE + SEGMENT]!;
   }
 
   /** First job slot of the customer's held list, or -1. */

@@ -36,7 +36,6 @@ export function expectedFastMsPerDay(segment: SegmentModel, catalog: Catalog): n
 export interface Population {
   /** Customers, segment by segment. */
   readonly count: number;
-  readonly segmentOf: Uint16Array;
   /** Prior usage charged at the start (steady-state start), ms. */
   readonly priorUsageMs: number;
 }
@@ -60,7 +59,6 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform):
   const catalog = model.catalog;
   const offsets = segmentOffsets(model.segments);
   const count = model.segments.reduce((sum, segment) => sum + segment.subscribers, 0);
-  const segmentOf = new Uint16Array(count);
   const startAt = model.startAt;
   let priorUsageMs = 0;
   const defaultJobType = jobTypeOf(catalog, catalog.jobTypes.keys().next().value!);
@@ -68,7 +66,6 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform):
     const perDay = expectedFastMsPerDay(segment, catalog);
     for (let index = 0; index < segment.subscribers; index += 1) {
       const customer = offsets[segmentIndex]! + index;
-      segmentOf[customer] = segmentIndex;
       const plan = catalog.plans.get(segment.planIds[pickCumulative(segment.planCumulative, uniform())]!)!;
       const annual = uniform() < segment.annualShare && plan.annualPriceCents !== null;
       const termMonths = annual ? 12 : 1;
@@ -82,5 +79,5 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform):
       priorUsageMs += chargePriorUsage(model, state, id, perDay, defaultJobType);
     }
   });
-  return { count, segmentOf, priorUsageMs };
+  return { count, priorUsageMs };
 }

@@ -43,8 +43,8 @@ import { bookRevenue, recordClosedCycle } from './cycle-book.ts';
 import { EventHeap } from './event-heap.ts';
 import { Fleet } from './fleet.ts';
 import { CustomerTable } from './customer-table.ts';
-import { JobTable } from './job-table.ts';
-import { Metrics, ValidationStats } from './metrics.ts';
+import { JobTable, MODE_CODES } from './job-table.ts';
+import { type HourRow, Metrics, ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
 import { customerId, populate } from './population.ts';
 import { capacityAt, monthStarts } from './horizon.ts';
@@ -83,13 +83,15 @@ class Simulation {
   private readonly metrics: Metrics;
   private readonly months: number[];
   private accounts: Account[] = [];
-  private customers = new CustomerTable(new Uint16Array(0));
+  private customers = new CustomerTable(0);
   private heldCount = 0;
   private readonly requests: JobRequest[][];
   private readonly jobTypeIds: string[][];
   private readonly segmentStarts: number[];
   private lastAt: number;
   private hourIndex = 0;
+  /** The row of the hour in progress, `metrics.hour(hourIndex)`. */
+  private hourRow: HourRow;
   private monthIndex = 0;
   private jobCounter = 0;
   private purchaseCounter = 0;
@@ -111,6 +113,7 @@ class Simulation {
     this.months = monthStarts(model);
     this.validation = new ValidationStats(model.startAt + model.warmupMs, model.endAt);
     this.metrics = new Metrics(model.catalog.planList.map((plan) => plan.id), this.months.length, this.validation);
+    this.hourRow = this.metrics.hour(0);
     this.requests = model.segments.map((segment) =>
       segment.jobTypeIds.flatMap((id) => REQUEST_MODES.map((mode) => ({ jobType: model.catalog.jobTypes.get(id)!, mode }))),
     );
@@ -123,7 +126,7 @@ class Simulation {
     const model = this.model;
     const population = populate(model, this.engine, this.streams.population);
     const count = population.count;
-    this.customers = new CustomerTable(population.segmentOf);
+    this.customers = new CustomerTable(count);
     this.accounts = Array.from({ length: count }, (_, index) => accountOf(this.engine, customerId(index)));
     for (let customer = 0; customer < count; customer += 1) {
       const account = this.accounts[customer]!;
@@ -132,7 +135,7 @@ class Simulation {
     }
     for (let at = model.startAt; at < model.endAt; at += MS_PER_HOUR) this.heap.push(at + MS_PER_HOUR, HOUR, 0);
     this.fleet.setCapacity(capacityAt(model, model.startAt));
-    this.metrics.hour(0).gpusEnd = this.fleet.capacity;
+    this.hourRow.gpusEnd = this.fleet.capacity;
     for (const at of this.fleetChangeInstants()) this.heap.push(at, FLEET, 0);
 
     const firstDay = Math.floor(model.startAt / MS_PER_DAY) * MS_PER_DAY;
@@ -192,7 +195,7 @@ class Simulation {
     const elapsed = at - this.lastAt;
     if (elapsed <= 0) return;
     const fleet = this.fleet;
-    const hour = this.metrics.hour(this.hourIndex);
+    const hour = this.hourRow;
     hour.busyMs += fleet.busy * elapsed;
     hour.capacityMs += fleet.capacity * elapsed;
     const validation = this.validation;
@@ -223,7 +226,7 @@ class Simulation {
     this.catchUp(at);
     const metrics = this.metrics;
     metrics.arrivals += 1;
-    const hour = metrics.hour(this.hourIndex);
+    const hour = this.hourRow;
     hour.arrivals += 1;
     const account = this.accounts[customer]!;
     const plan = account.plan;
@@ -306,7 +309,7 @@ class Simulation {
     while (slot !== -1) {
       const next = jobs.nextHeld[slot]!;
       const mode = jobs.mode[slot]!;
-      const modeName = mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast';
+      const modeName = MODE_CODES[mode]!;
       if (canDispatch(account, modeName)) {
         dispatchHeld(account, modeName);
         if (previous === -1) this.customers.setHeldHead(customer, next);
@@ -342,9 +345,8 @@ class Simulation {
       const wait = at - jobs.arrivalAt[slot]!;
       const mode = jobs.mode[slot]!;
       const month = this.tierMonth(jobs.tier[slot]!, at);
-      const hour = this.metrics.hour(this.hourIndex);
+      const hour = this.hourRow;
       const batch = this.validation.batchOf(jobs.arrivalAt[slot]!);
-      let holdMs = jobs.gpuMs[slot]!;
       if (mode === MODE_RELAX) {
         month.relaxWaits.add(wait);
         hour.relaxWaitMsSum += wait;
@@ -363,9 +365,8 @@ class Simulation {
           this.validation.fastWaitSum[batch]! += wait;
           this.validation.fastCount[batch]! += 1;
         }
-        if (mode === MODE_TURBO) holdMs = Math.max(1, Math.round(holdMs / this.model.turboSpeedup));
       }
-      this.heap.push(at + holdMs, COMPLETE, slot);
+      this.heap.push(at + this.gpuHoldMs(mode, jobs.gpuMs[slot]!), COMPLETE, slot);
     }
   }
 
@@ -376,7 +377,7 @@ class Simulation {
     const account = this.accounts[customer]!;
     const gpuMs = jobs.gpuMs[slot]!;
     this.fleet.release(mode === MODE_RELAX);
-    const modeName = mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast';
+    const modeName = MODE_CODES[mode]!;
     const jobNumber = jobs.number[slot]!;
     const job = this.completedJob;
     job.jobId = `j${jobNumber}`;
@@ -396,12 +397,12 @@ class Simulation {
       month.gpuMsRelax += gpuMs;
       month.relaxJobs += 1;
     } else {
-      month.gpuMsFast += mode === MODE_TURBO ? Math.max(1, Math.round(gpuMs / this.model.turboSpeedup)) : gpuMs;
+      month.gpuMsFast += this.gpuHoldMs(mode, gpuMs);
       month.fastChargedMs += done.chargedMs;
       month.fastJobs += 1;
     }
     if (this.sinks.job) {
-      const segment = this.customers.segment(customer);
+      const segment = this.segmentOf(customer);
       this.sinks.job({
         jobNumber, customer, planId: this.catalog.planList[tier]!.id, jobType: this.jobTypeIds[segment]![jobs.jobType[slot]!]!,
         mode: modeName, arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.startAt[slot]!, endMs: at, gpuMs,
@@ -410,6 +411,11 @@ class Simulation {
     jobs.release(slot);
     if (account.held > 0) this.releaseHeld(customer, account);
     this.startJobs(at);
+  }
+
+  /** How long a job holds its GPU: its GPU time, divided by the speed-up for Turbo. */
+  private gpuHoldMs(mode: number, gpuMs: number): number {
+    return mode === MODE_TURBO ? Math.max(1, Math.round(gpuMs / this.model.turboSpeedup)) : gpuMs;
   }
 
   /** The segment of a customer (customers are numbered segment by segment). */
@@ -447,12 +453,15 @@ class Simulation {
   }
 
   private closeHour(at: number): void {
-    const hour = this.metrics.hour(this.hourIndex);
+    const hour = this.hourRow;
     hour.fastQueueEnd = this.fleet.fastQueue.size;
     hour.relaxQueueEnd = this.fleet.relaxQueued;
     hour.heldEnd = this.heldCount;
     this.hourIndex += 1;
-    if (at < this.model.endAt) this.metrics.hour(this.hourIndex).gpusEnd = this.fleet.capacity;
+    if (at < this.model.endAt) {
+      this.hourRow = this.metrics.hour(this.hourIndex);
+      this.hourRow.gpusEnd = this.fleet.capacity;
+    }
   }
 
   private tierMonth(tier: number, at: number) {
@@ -519,8 +528,8 @@ class Simulation {
       const mode = jobs.mode[slot]!;
       this.sinks.job!({
         jobNumber: jobs.number[slot]!, customer, planId: this.catalog.planList[jobs.tier[slot]!]!.id,
-        jobType: this.jobTypeIds[this.customers.segment(customer)]![jobs.jobType[slot]!]!,
-        mode: mode === MODE_RELAX ? 'relax' : mode === MODE_TURBO ? 'turbo' : 'fast',
+        jobType: this.jobTypeIds[this.segmentOf(customer)]![jobs.jobType[slot]!]!,
+        mode: MODE_CODES[mode]!,
         arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.state[slot] === 2 ? jobs.startAt[slot]! : null, endMs: null, gpuMs: jobs.gpuMs[slot]!,
       });
     }
