@@ -322,10 +322,6 @@ export function resetUsage(account: Account): void {
   account.exhaustedAt = null;
 }
 
-/** A customer with no subscription yet, its numbers kept in `store`. */
-export function newAccount(store: AccountStore, customerId: string): Account {
-  return new Account(store, customerId);
-}
 
 /** Every broken invariant of the account, as sentences (empty when it is sound). */
 export function accountInvariantErrors(account: Account): string[] {

@@ -9,9 +9,12 @@ import { MS_PER_DAY, MS_PER_HOUR } from '../engine/index.ts';
 import type { Streams, Uniform } from './random.ts';
 import type { DemandWindow, SegmentModel } from './model.ts';
 
+/** Job modes as small integers in typed arrays: MODE_NAMES[code] is the engine's name. */
 export const MODE_FAST = 0;
 export const MODE_TURBO = 1;
 export const MODE_RELAX = 2;
+export const MODE_NAMES = ['fast', 'turbo', 'relax'] as const;
+export const MODE_CODE = { fast: MODE_FAST, turbo: MODE_TURBO, relax: MODE_RELAX } as const;
 
 /** One day of arrivals in time order (parallel arrays, `count` entries used). */
 export interface DayArrivals {

@@ -5,8 +5,6 @@
  * is deterministic.
  */
 
-export const MODE_CODES = ['fast', 'turbo', 'relax'] as const;
-
 export class JobTable {
   /** Sequence number of the job (its id), in arrival order. */
   number = new Float64Array(1024);
@@ -17,7 +15,7 @@ export class JobTable {
   /** Next job in the customer's held list, or -1. */
   nextHeld = new Int32Array(1024);
   jobType = new Uint8Array(1024);
-  /** 0 fast, 1 turbo, 2 relax (the routed mode). */
+  /** The routed mode's code (MODE_FAST, MODE_TURBO, MODE_RELAX in arrivals.ts). */
   mode = new Uint8Array(1024);
   /** Plan rank of the customer when the job arrived (the tier it is reported under). */
   tier = new Uint8Array(1024);

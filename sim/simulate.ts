@@ -36,14 +36,14 @@ import {
   submit,
   tick,
 } from '../engine/index.ts';
-import { MODE_RELAX, MODE_TURBO, segmentOffsets } from './arrivals.ts';
+import { MODE_CODE, MODE_FAST, MODE_NAMES, MODE_RELAX, MODE_TURBO, segmentOffsets } from './arrivals.ts';
 import { LocalArrivalFeed } from './arrival-feed.ts';
 import { buysTopup, renewalChoice } from './behaviour.ts';
 import { bookRevenue, recordClosedCycle } from './cycle-book.ts';
 import { EventHeap } from './event-heap.ts';
 import { Fleet } from './fleet.ts';
 import { CustomerTable } from './customer-table.ts';
-import { JobTable, MODE_CODES } from './job-table.ts';
+import { JobTable } from './job-table.ts';
 import { type HourRow, Metrics, ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
 import { customerId, populate } from './population.ts';
@@ -59,8 +59,6 @@ const DECIDE = 1;
 const HOUR = 2;
 const FLEET = 3;
 
-const REQUEST_MODES = ['fast', 'turbo', 'relax'] as const;
-const MODE_CODE = { fast: 0, turbo: 1, relax: 2 } as const;
 
 /** Runs replication `replication` of the model. Deterministic for (model, seed, replication). */
 export function simulate(model: SimModel, replication: number, sinks: RunSinks = {}): RunOutcome {
@@ -115,7 +113,7 @@ class Simulation {
     this.metrics = new Metrics(model.catalog.planList.map((plan) => plan.id), this.months.length, this.validation);
     this.hourRow = this.metrics.hour(0);
     this.requests = model.segments.map((segment) =>
-      segment.jobTypeIds.flatMap((id) => REQUEST_MODES.map((mode) => ({ jobType: model.catalog.jobTypes.get(id)!, mode }))),
+      segment.jobTypeIds.flatMap((id) => MODE_NAMES.map((mode) => ({ jobType: model.catalog.jobTypes.get(id)!, mode }))),
     );
     this.jobTypeIds = model.segments.map((segment) => [...segment.jobTypeIds]);
     this.segmentStarts = segmentOffsets(model.segments);
@@ -236,9 +234,9 @@ class Simulation {
       return;
     }
     const segment = this.segmentOf(customer);
-    let request = this.requests[segment]![jobTypeIndex * 3 + modeCode]!;
+    let request = this.request(segment, jobTypeIndex, modeCode);
     // Relax by choice only where the plan offers it for this job type; elsewhere users send Fast.
-    if (modeCode === MODE_RELAX && !relaxAllowed(this.catalog, plan, request.jobType)) request = this.requests[segment]![jobTypeIndex * 3]!;
+    if (modeCode === MODE_RELAX && !relaxAllowed(this.catalog, plan, request.jobType)) request = this.request(segment, jobTypeIndex, MODE_FAST);
     let decision = submit(this.catalog, account, request, at);
     if (decision.mode === 'blocked' && decision.reason === 'fast_exhausted_no_relax') {
       if (this.maybeBuyTopup(customer, account, at)) decision = submit(this.catalog, account, request, at);
@@ -309,7 +307,7 @@ class Simulation {
     while (slot !== -1) {
       const next = jobs.nextHeld[slot]!;
       const mode = jobs.mode[slot]!;
-      const modeName = MODE_CODES[mode]!;
+      const modeName = MODE_NAMES[mode]!;
       if (canDispatch(account, modeName)) {
         dispatchHeld(account, modeName);
         if (previous === -1) this.customers.setHeldHead(customer, next);
@@ -377,7 +375,7 @@ class Simulation {
     const account = this.accounts[customer]!;
     const gpuMs = jobs.gpuMs[slot]!;
     this.fleet.release(mode === MODE_RELAX);
-    const modeName = MODE_CODES[mode]!;
+    const modeName = MODE_NAMES[mode]!;
     const jobNumber = jobs.number[slot]!;
     const job = this.completedJob;
     job.jobId = `j${jobNumber}`;
@@ -411,6 +409,11 @@ class Simulation {
     jobs.release(slot);
     if (account.held > 0) this.releaseHeld(customer, account);
     this.startJobs(at);
+  }
+
+  /** The preallocated request for a segment's job type and mode code. */
+  private request(segment: number, jobTypeIndex: number, modeCode: number): JobRequest {
+    return this.requests[segment]![jobTypeIndex * MODE_NAMES.length + modeCode]!;
   }
 
   /** How long a job holds its GPU: its GPU time, divided by the speed-up for Turbo. */
@@ -529,7 +532,7 @@ class Simulation {
       this.sinks.job!({
         jobNumber: jobs.number[slot]!, customer, planId: this.catalog.planList[jobs.tier[slot]!]!.id,
         jobType: this.jobTypeIds[this.segmentOf(customer)]![jobs.jobType[slot]!]!,
-        mode: MODE_CODES[mode]!,
+        mode: MODE_NAMES[mode]!,
         arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.state[slot] === 2 ? jobs.startAt[slot]! : null, endMs: null, gpuMs: jobs.gpuMs[slot]!,
       });
     }
