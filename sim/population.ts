@@ -19,6 +19,11 @@ export function customerId(index: number): string {
   return `c${index}`;
 }
 
+/** The index back from an id made by `customerId`. */
+export function customerIndex(id: string): number {
+  return Number(id.slice(1));
+}
+
 /** Expected Fast (and Turbo, charged) GPU ms one subscriber of the segment uses per day. */
 export function expectedFastMsPerDay(segment: SegmentModel, catalog: Catalog): number {
   let meanMs = 0;

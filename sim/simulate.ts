@@ -46,7 +46,7 @@ import { CustomerTable } from './customer-table.ts';
 import { JobTable } from './job-table.ts';
 import { type HourRow, Metrics, ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
-import { customerId, populate } from './population.ts';
+import { customerId, customerIndex, populate } from './population.ts';
 import { capacityAt, monthStarts } from './horizon.ts';
 import type { CycleRow, JobRow, RunOutcome, RunSinks } from './run-outcome.ts';
 
@@ -476,7 +476,7 @@ class Simulation {
     if (invoice.periodEndAt <= this.model.startAt && !open) return;
     bookRevenue(this.model, this.metrics, this.months, invoice);
     this.ledgerFastMs += invoice.fastMs;
-    const customer = Number(invoice.customerId.slice(1));
+    const customer = customerIndex(invoice.customerId);
     const customers = this.customers;
     this.sinks.cycle?.({
       customer, invoice, open,
