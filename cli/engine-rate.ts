@@ -3,10 +3,11 @@
  * billing period, the plan, fast seconds, seconds over the allowance, jobs that would have gone
  * to Relax or been blocked, the invoice lines and the total. Thin: parse flags, read, rate, print.
  */
-import { type Invoice, type RerateResult, Rerater, formatCents, formatIsoMs, rerate } from '../engine/index.ts';
-import { loadCatalog } from '../scenarios/catalog-schema.ts';
-import { InputError, type InputIssue, UsageError, parseFlags } from '../scenarios/errors.ts';
-import { readEvents, readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { type Invoice, formatCents, formatIsoMs } from '../engine/index.ts';
+import { UsageError, parseFlags } from '../scenarios/errors.ts';
+import { rateFiles } from './rate-run.ts';
+
+export { type RateFiles, type RateOptions, rateFiles } from './rate-run.ts';
 
 export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [--purchases P.csv] [--json]
 
@@ -93,36 +94,6 @@ function invoiceTable(invoices: readonly Invoice[]): string {
   const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
   const total = invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0);
   return [format(header), ...rows.map(format), '', `${invoices.length} invoice(s), total ${formatCents(total)}`].join('\n');
-}
-
-/** All problems at once; runCli prints the first MAX_PRINTED_ISSUES and counts the rest. */
-function raiseIssues(issues: InputIssue[]): void {
-  if (issues.length > 0) throw new InputError(issues);
-}
-
-export interface RateFiles {
-  readonly catalog: string;
-  readonly subscriptions: string;
-  readonly events: string;
-  readonly purchases: string | null;
-}
-
-/**
- * Reads and validates the inputs (every problem raised at once as an InputError) and re-rates
- * them: one streaming pass over a time-ordered export; an unordered one is read again and sorted.
- */
-export function rateFiles(files: RateFiles): RerateResult {
-  const { catalog } = loadCatalog(files.catalog);
-  const issues: InputIssue[] = [];
-  const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
-  const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
-  const rerater = new Rerater(catalog, subscriptions, purchases);
-  let inOrder = true;
-  readEvents(files.events, catalog, issues, (event) => {
-    if (inOrder) inOrder = rerater.add(event);
-  });
-  raiseIssues(issues);
-  return inOrder ? rerater.finish() : rerate(catalog, subscriptions, purchases, readEvents(files.events, catalog, []).events);
 }
 
 export async function rateMain(argv: string[]): Promise<number> {

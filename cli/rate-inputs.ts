@@ -3,8 +3,9 @@
  * usage export (JSONL, one event per line). Every mistake in every file is collected with its
  * file, line and field before anything is rated; the caller raises them as one InputError.
  *
- * The JSONL reader is on the hot path (>= 500k events/s): it parses line by line with
- * `JSON.parse` and checks fields by hand; everything it keeps is already in engine units.
+ * Usage exports are read by usage-export-reader.ts (bytes, on the hot path); every line it does
+ * not recognise comes here (`eventFromText`): JSON.parse and field checks by hand, everything kept
+ * already in engine units.
  */
 import { parse } from 'csv-parse/sync';
 import {
@@ -20,8 +21,8 @@ import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { readInputFile } from '../scenarios/yaml-load.ts';
 import { scanUsageLine } from './usage-line-scanner.ts';
 
-/** The file's text, or null after recording why it cannot be read. */
-function readText(file: string, issues: InputIssue[]): string | null {
+/** The file's text, or null after recording why it cannot be read (in the project's words). */
+export function readText(file: string, issues: InputIssue[]): string | null {
   try {
     return readInputFile(file);
   } catch (error) {
@@ -33,7 +34,17 @@ function readText(file: string, issues: InputIssue[]): string | null {
 
 interface CsvRow {
   readonly line: number;
-  readonly fields: Record<string, string>;
+  readonly cells: readonly string[];
+}
+
+interface CsvTable {
+  /** Each column's cell index in a row (the last column of that name). */
+  readonly columns: ReadonlyMap<string, number>;
+  readonly rows: readonly CsvRow[];
+}
+
+function columnIndexes(names: readonly string[]): Map<string, number> {
+  return new Map(names.map((name, index) => [name, index]));
 }
 
 /**
@@ -41,7 +52,7 @@ interface CsvRow {
  * about ten times faster than the general parser. Null when the text needs the general parser or
  * a row has the wrong number of fields (the general parser then reports it).
  */
-function simpleCsv(text: string): CsvRow[] | null {
+function simpleCsv(text: string): CsvTable | null {
   if (text.includes('"')) return null;
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const header = lines[0]!.split(',').map((name) => name.trim());
@@ -51,21 +62,22 @@ function simpleCsv(text: string): CsvRow[] | null {
     if (line.trim() === '') continue;
     const cells = line.split(',');
     if (cells.length !== header.length) return null;
-    const fields: Record<string, string> = {};
-    for (let column = 0; column < header.length; column += 1) fields[header[column]!] = cells[column]!.trim();
-    rows.push({ line: index + 1, fields });
+    for (let column = 0; column < cells.length; column += 1) cells[column] = cells[column]!.trim();
+    rows.push({ line: index + 1, cells });
   }
-  return rows;
+  return { columns: columnIndexes(header), rows };
 }
 
-function readCsv(file: string, columns: readonly string[], issues: InputIssue[]): CsvRow[] {
+const NO_ROWS: CsvTable = { columns: new Map(), rows: [] };
+
+function readCsv(file: string, columns: readonly string[], issues: InputIssue[]): CsvTable {
   const text = readText(file, issues);
-  if (text === null) return [];
+  if (text === null) return NO_ROWS;
   const header = text.split(/\r?\n/, 1)[0]!.replace(/^\uFEFF/, '').split(',').map((name) => name.trim());
   const missing = columns.filter((column) => !header.includes(column));
   if (missing.length > 0) {
     issues.push({ file, line: 1, message: `missing column(s) ${missing.join(', ')} (expected ${columns.join(',')})` });
-    return [];
+    return NO_ROWS;
   }
   const simple = simpleCsv(text);
   if (simple !== null) return simple;
@@ -75,13 +87,19 @@ function readCsv(file: string, columns: readonly string[], issues: InputIssue[])
   } catch (error) {
     const csvError = error as { lines?: number; message: string };
     issues.push({ file, line: csvError.lines, message: `not valid CSV: ${csvError.message.replace(/^Invalid [^:]*: /, '')}` });
-    return [];
+    return NO_ROWS;
   }
-  return records.map(({ record, info }) => ({ line: info.lines, fields: record }));
+  const names = records.length === 0 ? [] : Object.keys(records[0]!.record);
+  return { columns: columnIndexes(names), rows: records.map(({ record, info }) => ({ line: info.lines, cells: names.map((name) => record[name]!) })) };
 }
 
-function timestampField(file: string, row: CsvRow, column: string, issues: InputIssue[]): number | null {
-  const text = row.fields[column] ?? '';
+/** The row's cell in `column` ('' when the table has no such column). */
+function cell(table: CsvTable, row: CsvRow, column: string): string {
+  const index = table.columns.get(column);
+  return index === undefined ? '' : (row.cells[index] ?? '');
+}
+
+function timestampField(file: string, row: CsvRow, column: string, text: string, issues: InputIssue[]): number | null {
   const at = parseIsoMs(text);
   if (at === null) {
     issues.push({ file, line: row.line, path: column, message: `expected an ISO-8601 timestamp with a zone, got "${text}"` });
@@ -90,12 +108,14 @@ function timestampField(file: string, row: CsvRow, column: string, issues: Input
 }
 
 export function readSubscriptions(file: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
-  const rows = readCsv(file, ['customer_id', 'plan', 'interval', 'started_at'], issues);
+  const table = readCsv(file, ['customer_id', 'plan', 'interval', 'started_at'], issues);
   const subscriptions: RerateSubscription[] = [];
   const firstLine = new Map<string, number>();
   const known = [...catalog.plans.keys()].join(', ');
-  for (const row of rows) {
-    const { customer_id: customerId = '', plan: planId = '', interval = '' } = row.fields;
+  for (const row of table.rows) {
+    const customerId = cell(table, row, 'customer_id');
+    const planId = cell(table, row, 'plan');
+    const interval = cell(table, row, 'interval');
     const before = issues.length;
     if (customerId === '') issues.push({ file, line: row.line, path: 'customer_id', message: 'empty' });
     const previous = firstLine.get(customerId);
@@ -110,7 +130,7 @@ export function readSubscriptions(file: string, catalog: Catalog, issues: InputI
     } else if (plan !== undefined && feeCents(plan, interval) === null) {
       issues.push({ file, line: row.line, path: 'interval', message: `plan "${planId}" has no ${interval}ly price` });
     }
-    const startedAt = timestampField(file, row, 'started_at', issues);
+    const startedAt = timestampField(file, row, 'started_at', cell(table, row, 'started_at'), issues);
     if (issues.length === before && startedAt !== null) {
       subscriptions.push({ customerId, planId, interval: interval as Interval, startedAt });
     }
@@ -119,10 +139,12 @@ export function readSubscriptions(file: string, catalog: Catalog, issues: InputI
 }
 
 export function readPurchases(file: string, catalog: Catalog, issues: InputIssue[]): ReratePurchase[] {
-  const rows = readCsv(file, ['customer_id', 'product', 'quantity', 'purchased_at'], issues);
+  const table = readCsv(file, ['customer_id', 'product', 'quantity', 'purchased_at'], issues);
   const purchases: ReratePurchase[] = [];
-  for (const row of rows) {
-    const { customer_id: customerId = '', product = '', quantity = '' } = row.fields;
+  for (const row of table.rows) {
+    const customerId = cell(table, row, 'customer_id');
+    const product = cell(table, row, 'product');
+    const quantity = cell(table, row, 'quantity');
     const before = issues.length;
     if (customerId === '') issues.push({ file, line: row.line, path: 'customer_id', message: 'empty' });
     if (product !== 'topup' && product !== catalog.topupProductId) {
@@ -131,7 +153,7 @@ export function readPurchases(file: string, catalog: Catalog, issues: InputIssue
     }
     const hours = /^\d{1,6}$/.test(quantity) ? Number(quantity) : Number.NaN;
     if (!(hours >= 1)) issues.push({ file, line: row.line, path: 'quantity', message: `expected whole hours >= 1, got "${quantity}"` });
-    const purchasedAt = timestampField(file, row, 'purchased_at', issues);
+    const purchasedAt = timestampField(file, row, 'purchased_at', cell(table, row, 'purchased_at'), issues);
     if (issues.length === before && purchasedAt !== null) {
       purchases.push({ customerId, purchaseId: `${file}:${row.line}`, hours, purchasedAt });
     }
@@ -204,10 +226,29 @@ function fastEvent(line: string, catalog: Catalog): RerateEvent | 'other' | null
 }
 
 /**
- * Reads a usage export. With `onEvent`, each valid event is handed over as it is read and not
- * kept (`events` comes back empty): a streaming read whose memory does not grow with the file.
+ * Reads one line of a usage export (trimmed, not empty) the general way: the string scanner for
+ * canonical lines, JSON.parse and field checks for the rest. `last`: the line ends the file
+ * without a line break (a truncated write, if it is not JSON). Returns the event, 'other' for
+ * another meter's event, or null after recording the line's problems.
  */
-export function readEvents(file: string, catalog: Catalog, issues: InputIssue[], onEvent?: (event: RerateEvent) => void): EventRead {
+export function eventFromText(raw: string, catalog: Catalog, file: string, line: number, last: boolean, issues: InputIssue[]): RerateEvent | 'other' | null {
+  const fast = fastEvent(raw, catalog);
+  if (fast !== null) return fast;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    issues.push({ file, line, message: last ? 'not valid JSON (truncated last line?)' : 'not valid JSON' });
+    return null;
+  }
+  return eventFromLine(value, catalog, file, line, issues);
+}
+
+/**
+ * Reads a usage export into event objects, line by line as text: the reference reading, which
+ * the byte reader (usage-export-reader.ts) agrees with; used for small inputs and tests.
+ */
+export function readEvents(file: string, catalog: Catalog, issues: InputIssue[]): EventRead {
   const text = readText(file, issues);
   const events: RerateEvent[] = [];
   let otherEvents = 0;
@@ -221,30 +262,9 @@ export function readEvents(file: string, catalog: Catalog, issues: InputIssue[],
     const raw = text.slice(start, end).trim();
     start = end + 1;
     if (raw === '') continue;
-    const fast = fastEvent(raw, catalog);
-    if (fast === 'other') {
-      otherEvents += 1;
-      continue;
-    }
-    if (fast !== null) {
-      if (onEvent) onEvent(fast);
-      else events.push(fast);
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      const last = end === text.length;
-      issues.push({ file, line, message: last ? 'not valid JSON (truncated last line?)' : 'not valid JSON' });
-      continue;
-    }
-    const event = eventFromLine(value, catalog, file, line, issues);
+    const event = eventFromText(raw, catalog, file, line, end === text.length, issues);
     if (event === 'other') otherEvents += 1;
-    else if (event !== null) {
-      if (onEvent) onEvent(event);
-      else events.push(event);
-    }
+    else if (event !== null) events.push(event);
   }
   return { events, otherEvents };
 }

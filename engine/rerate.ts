@@ -16,10 +16,10 @@
  * - periods still open at the end are reported up to their natural end (fees billed, usage so far).
  */
 import type { Catalog, Interval, JobTypeDef } from './catalog.ts';
-import type { Invoice } from './account.ts';
+import type { Account, Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
 import { type EngineState, jobTypeOf, createEngine, accountOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt } from './engine.ts';
-import { dispatchHeld, submit } from './router.ts';
+import { type JobRequest, dispatchHeld, submit } from './router.ts';
 import { complete } from './usage.ts';
 
 export interface RerateSubscription {
@@ -85,18 +85,29 @@ function orderChanges(subscriptions: readonly RerateSubscription[], purchases: r
  * time-ordered export is rated in one streaming pass without keeping its events. `add` returns
  * false, and changes nothing, for an event earlier than the instant already replayed: the caller
  * then re-rates with `rerate`, which sorts.
+ *
+ * Callers rating millions of events resolve each customer's account once (`account`) and each
+ * job type's request once (`request`), and hand events over as values (`addResolved`): no object
+ * and no lookup per event. Accounts are independent of each other, so a caller may also split the
+ * customers among several Reraters and merge their results (see cli/rate-run.ts).
  */
 export class Rerater {
   private readonly state: EngineState;
+  /** The Fast job request of each job type (shared: requests are read-only). */
+  private readonly requests = new Map<JobTypeDef, JobRequest>();
   private readonly defaultJobType: JobTypeDef;
   private readonly changes: Change[];
   private next = 0;
   private readonly seen = new Set<string>();
   private duplicates = 0;
   private readonly refused: RerateRefusal[] = [];
-  private readonly closed: Invoice[] = [];
-  /** Events of the instant `pendingAt`, not replayed yet. */
-  private pending: RerateEvent[] = [];
+  private closed: Invoice[] = [];
+  /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
+  private readonly pendingAccounts: Account[] = [];
+  private readonly pendingIds: string[] = [];
+  private readonly pendingGpuMs: number[] = [];
+  private readonly pendingRequests: JobRequest[] = [];
+  private pendingCount = 0;
   private pendingAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -123,38 +134,121 @@ export class Rerater {
 
   /** `add` for a caller that already dropped repeated event_ids (and orders by instant). */
   addUnique(event: RerateEvent): void {
-    if (event.at < this.pendingAt) throw new Error('rerate: events must come in time order');
-    if (event.at > this.pendingAt) this.flush();
-    this.pendingAt = event.at;
-    this.pending.push(event);
+    this.addResolved(this.account(event.customerId), event.eventId, event.at, event.gpuMs, this.request(event.jobType));
   }
 
+  /** The customer's account (created on first use, as any engine call would). */
+  account(customerId: string): Account {
+    return accountOf(this.state, customerId);
+  }
+
+  /** The Fast job request an event replays as, by its `metadata.job_type` (null: the catalog's first). */
+  request(jobTypeId: string | null): JobRequest {
+    const jobType = jobTypeId === null ? this.defaultJobType : jobTypeOf(this.catalog, jobTypeId);
+    let request = this.requests.get(jobType);
+    if (request === undefined) {
+      request = Object.freeze({ jobType, mode: 'fast' });
+      this.requests.set(jobType, request);
+    }
+    return request;
+  }
+
+  /** `addUnique` with the account and request already resolved (`account`, `request`). */
+  addResolved(account: Account, eventId: string, at: number, gpuMs: number, request: JobRequest): void {
+    if (at < this.pendingAt) throw new Error('rerate: events must come in time order');
+    if (at > this.pendingAt) this.flush();
+    this.pendingAt = at;
+    const slot = this.pendingCount;
+    this.pendingAccounts[slot] = account;
+    this.pendingIds[slot] = eventId;
+    this.pendingGpuMs[slot] = gpuMs;
+    this.pendingRequests[slot] = request;
+    this.pendingCount = slot + 1;
+  }
+
+  /**
+   * Brings every account to the instant `at` (not earlier than the events added), as an event at
+   * `at` would: changes up to `at` applied, renewals and expiries due by `at` done. A caller that
+   * splits customers among several Reraters calls it with the last instant of the whole export
+   * before `finish`, since that instant decides which periods are still open at the end.
+   */
+  advanceTo(at: number): void {
+    if (at < this.pendingAt) throw new Error('rerate: cannot advance to an instant already passed');
+    if (at > this.pendingAt) this.flush();
+    this.pendingAt = at;
+    this.applyChangesUpTo(at);
+    this.catchUp(at);
+  }
+
+  /** Closes the re-rating: the result, invoices ordered by customer id, then period start. */
   finish(): RerateResult {
+    const result = this.finishInClosingOrder();
+    result.invoices.sort((a, b) => compareText(a.customerId, b.customerId) || a.periodStartAt - b.periodStartAt);
+    return result;
+  }
+
+  /**
+   * `finish` without the final ordering, for callers that order invoices themselves (merging
+   * partitions): invoices in the order they closed (each customer's in period order), then the
+   * open periods; without those already handed over by `takeClosed`.
+   */
+  finishInClosingOrder(): RerateResult & { readonly invoices: Invoice[] } {
     this.flush();
     this.applyChangesUpTo(Number.POSITIVE_INFINITY);
     const { state, catalog, closed } = this;
-    closed.push(...drainClosed(state));
+    for (const invoice of drainClosed(state)) closed.push(invoice);
     for (const account of state.accounts.values()) {
       const open = previewInvoice(catalog, account, account.cycleEndAt);
       if (open !== null) closed.push(open);
     }
-    closed.sort((a, b) => compareText(a.customerId, b.customerId) || a.periodStartAt - b.periodStartAt);
     return { invoices: closed, duplicateEvents: this.duplicates, refusedPurchases: this.refused };
   }
 
+  /** Invoices closed so far and not yet taken (see `takeClosed`). */
+  get closedCount(): number {
+    return this.closed.length;
+  }
+
+  /**
+   * Hands over the invoices closed so far, in closing order, and forgets them: a caller that
+   * ships invoices elsewhere while rating takes them as they close (they are then not part of
+   * the result of `finish`).
+   */
+  takeClosed(): Invoice[] {
+    const taken = this.closed;
+    this.closed = [];
+    return taken;
+  }
+
   private flush(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    if (pending.length > 1) pending.sort((a, b) => compareText(a.eventId, b.eventId));
+    const count = this.pendingCount;
+    if (count === 0) return;
+    this.pendingCount = 0;
     const at = this.pendingAt;
     this.applyChangesUpTo(at);
     this.catchUp(at);
-    for (const event of pending) replayEvent(this.catalog, this.state, event, this.defaultJobType);
-    this.pending = [];
+    if (count === 1) {
+      this.replay(0, at);
+      return;
+    }
+    const ids = this.pendingIds;
+    const order = Array.from({ length: count }, (_, slot) => slot);
+    order.sort((a, b) => compareText(ids[a]!, ids[b]!) || a - b);
+    for (const slot of order) this.replay(slot, at);
+  }
+
+  /** Replays pending event `slot` as a job: routed, dispatched if it had to queue, completed. */
+  private replay(slot: number, at: number): void {
+    const { catalog } = this;
+    const account = this.pendingAccounts[slot]!;
+    const decision = submit(catalog, account, this.pendingRequests[slot]!, at);
+    if (decision.mode === 'blocked') return;
+    if (decision.start === 'queued') dispatchHeld(account, decision.mode);
+    complete(catalog, account, { jobId: this.pendingIds[slot]!, mode: decision.mode }, this.pendingGpuMs[slot]!, at);
   }
 
   private catchUp(at: number): void {
-    if (at >= nextTickAt(this.state)) this.closed.push(...tick(this.state, at).invoices);
+    if (at >= nextTickAt(this.state)) for (const invoice of tick(this.state, at).invoices) this.closed.push(invoice);
   }
 
   /** Changes at an instant come before the events at that instant. */
@@ -195,13 +289,4 @@ export function rerate(
   const rerater = new Rerater(catalog, subscriptions, purchases);
   for (const index of kept) rerater.addUnique(events[index]!);
   return { ...rerater.finish(), duplicateEvents: events.length - kept.length };
-}
-
-function replayEvent(catalog: Catalog, state: EngineState, event: RerateEvent, defaultJobType: JobTypeDef): void {
-  const account = accountOf(state, event.customerId);
-  const jobType = event.jobType === null ? defaultJobType : jobTypeOf(catalog, event.jobType);
-  const decision = submit(catalog, account, { jobType, mode: 'fast' }, event.at);
-  if (decision.mode === 'blocked') return;
-  if (decision.start === 'queued') dispatchHeld(account, decision.mode);
-  complete(catalog, account, { jobId: event.eventId, mode: decision.mode }, event.gpuMs, event.at);
 }

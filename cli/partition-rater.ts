@@ -1,0 +1,121 @@
+/**
+ * One partition of a re-rating: a Rerater over a share of the customers (their subscriptions,
+ * purchases and usage events), fed event batches in time order. Customers do not affect each
+ * other's accounts, so rating them in several partitions (in worker threads, rate-threads.ts) and
+ * ordering the invoices by (customer id, period start) gives exactly the single Rerater's result
+ * (invoice-order.ts). Invoices can be taken as they close, so that a worker sends most of them
+ * while it rates, not all at the end.
+ *
+ * Runs in-process or inside a worker (rate-worker.ts), with the same code either way.
+ */
+import { type Account, type Catalog, type Invoice, type JobRequest, type ReratePurchase, type RerateRefusal, type RerateSubscription, Rerater } from '../engine/index.ts';
+import { NOT_ASCII_KEY, decodeKey } from './byte-key-table.ts';
+import type { EventBatch } from './event-batch.ts';
+
+export interface PartitionSetup {
+  readonly subscriptions: readonly RerateSubscription[];
+  readonly purchases: readonly ReratePurchase[];
+  /** Customers named up front (the rest are named by the batches): numbers and ids. */
+  readonly customerNumbers: readonly number[];
+  readonly customerIds: readonly string[];
+}
+
+/** Invoices of a partition with their customers' numbers. */
+export interface InvoiceChunk {
+  readonly invoices: readonly Invoice[];
+  readonly customerNumbers: Int32Array;
+}
+
+export interface PartitionResult {
+  /**
+   * Every invoice, in closing order (a customer's in period order), the open periods last: the
+   * chunks taken while rating (`takeInvoices`), then the rest. Ordered by `orderInvoices`.
+   */
+  readonly chunks: readonly InvoiceChunk[];
+  /** In the order the purchases were replayed. */
+  readonly refusedPurchases: readonly RerateRefusal[];
+}
+
+export class PartitionRater {
+  private readonly rerater: Rerater;
+  /** By customer number (filled with null between this partition's customers, so the arrays stay dense): id, account once needed. */
+  private readonly customerIds: (string | null)[] = [];
+  private readonly accounts: (Account | null)[] = [];
+  /** Customer ids to numbers (for sending invoices back by customer number). */
+  private readonly numbers = new Map<string, number>();
+  /** Requests by job type code (0: the catalog's default, k + 1: job type k). */
+  private readonly requests: JobRequest[];
+
+  constructor(catalog: Catalog, setup: PartitionSetup) {
+    this.rerater = new Rerater(catalog, setup.subscriptions, setup.purchases);
+    this.requests = [this.rerater.request(null), ...[...catalog.jobTypes.keys()].map((id) => this.rerater.request(id))];
+    this.name(setup.customerNumbers, setup.customerIds);
+  }
+
+  add(batch: EventBatch): void {
+    this.name(batch.newCustomerNumbers, batch.newCustomerIds);
+    const { count, customers, at, gpuMs, jobTypes, idEnds } = batch;
+    const idBytes = Buffer.from(batch.idBytes.buffer, batch.idBytes.byteOffset, batch.idBytes.length);
+    // One string for the batch's ids, cut per event: a slice costs less than a decode per id.
+    const idText = idBytes.toString('latin1');
+    const rerater = this.rerater;
+    let idStart = 0;
+    for (let index = 0; index < count; index += 1) {
+      const customer = customers[index]!;
+      const account = this.accounts[customer] ?? this.account(customer);
+      const idEnd = idEnds[index]!;
+      const eventId = idBytes[idStart] === NOT_ASCII_KEY ? decodeKey(idBytes, idStart, idEnd) : idText.slice(idStart, idEnd);
+      rerater.addResolved(account, eventId, at[index]!, gpuMs[index]!, this.requests[jobTypes[index]!]!);
+      idStart = idEnd;
+    }
+  }
+
+  /** The invoices closed so far when there are at least `minimum` of them (see PartitionResult). */
+  takeInvoices(minimum: number): InvoiceChunk | null {
+    if (this.rerater.closedCount < minimum) return null;
+    return this.chunk(this.rerater.takeClosed());
+  }
+
+  /**
+   * Closes the partition at `endAt`, the last instant of the whole export (-Infinity when it had
+   * no events): other partitions' events move the clock of a single Rerater too, and the clock
+   * decides which periods are still open at the end.
+   */
+  finish(endAt: number): PartitionResult {
+    if (endAt > Number.NEGATIVE_INFINITY) this.rerater.advanceTo(endAt);
+    const { invoices, refusedPurchases } = this.rerater.finishInClosingOrder();
+    return { chunks: [this.chunk(invoices)], refusedPurchases };
+  }
+
+  private chunk(invoices: readonly Invoice[]): InvoiceChunk {
+    const customerNumbers = new Int32Array(invoices.length);
+    invoices.forEach((invoice, index) => (customerNumbers[index] = this.customerNumber(invoice.customerId)));
+    return { invoices, customerNumbers };
+  }
+
+  private customerNumber(customerId: string): number {
+    const number = this.numbers.get(customerId);
+    if (number === undefined) throw new Error(`rate partition: ${customerId} is not one of its customers`);
+    return number;
+  }
+
+  private name(numbers: readonly number[], ids: readonly string[]): void {
+    for (let index = 0; index < numbers.length; index += 1) {
+      const customer = numbers[index]!;
+      while (this.customerIds.length <= customer) {
+        this.customerIds.push(null);
+        this.accounts.push(null);
+      }
+      this.customerIds[customer] = ids[index]!;
+      this.numbers.set(ids[index]!, numbers[index]!);
+    }
+  }
+
+  private account(customer: number): Account {
+    const customerId = this.customerIds[customer] ?? null;
+    if (customerId === null) throw new Error(`rate partition: customer #${customer} was never named`);
+    const account = this.rerater.account(customerId);
+    this.accounts[customer] = account;
+    return account;
+  }
+}

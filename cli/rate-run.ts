@@ -1,0 +1,309 @@
+/**
+ * `rateFiles`: the inputs of `engine rate` read, validated and re-rated, fast enough for exports
+ * of millions of events (>= 500k events/s on two cores; see bench/engine-bench.ts).
+ *
+ * - The export is read as bytes (usage-export-reader.ts); repeated event_ids are dropped with a
+ *   ByteKeyTable (the first in input order counts); customers become numbers.
+ * - Customers are split into partitions (customer number modulo the partition count), each rated
+ *   by its own Rerater: in this thread, or in worker threads while this one reads (rate-threads.ts).
+ *   Accounts never affect each other, so the merged result is the single Rerater's, exactly:
+ *   invoices merged by (customer id, period start), refusals in replay order.
+ * - A time-ordered export is rated as it is read. When an event comes earlier than one already
+ *   passed on, the export is read again, its events sorted by instant (input order on ties) and
+ *   rated from the start, as `rerate` does.
+ */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Catalog, CatalogSpec, ReratePurchase, RerateRefusal, RerateResult, RerateSubscription } from '../engine/index.ts';
+import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { InputError, type InputIssue } from '../scenarios/errors.ts';
+import { ByteKeyTable, decodeKey, encodeKey } from './byte-key-table.ts';
+import { EventBatchBuilder } from './event-batch.ts';
+import { orderInvoices } from './invoice-order.ts';
+import type { PartitionResult } from './partition-rater.ts';
+import { readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { LocalPartition, type RatePartition, WorkerPartition } from './rate-threads.ts';
+import { readUsageExport, type UsageSink } from './usage-export-reader.ts';
+
+export interface RateFiles {
+  readonly catalog: string;
+  readonly subscriptions: string;
+  readonly events: string;
+  readonly purchases: string | null;
+}
+
+export interface RateOptions {
+  /** Worker threads rating partitions of the customers; 0 rates in this thread. Default: see `defaultThreads`. */
+  readonly threads?: number;
+}
+
+/** Exports smaller than this are rated in this thread: starting workers costs more than it saves. */
+const THREADS_FROM_BYTES = 16 << 20;
+const MAX_THREADS = 4;
+const BATCH_EVENTS = 8192;
+
+/**
+ * About how many events an export holds (a canonical line is 150-200 bytes), to size the
+ * event-id table once: growing it copies tens of MB, and fresh memory is slow to touch.
+ */
+function expectedEvents(eventsFile: string): number {
+  try {
+    return Math.max(1024, Math.min(1 << 26, Math.ceil(statSync(eventsFile).size / 128)));
+  } catch {
+    return 1024;
+  }
+}
+
+/** One worker per core (at most MAX_THREADS) for a large export on a machine with 2+ cores, else 0. */
+export function defaultThreads(eventsFile: string): number {
+  let bytes = 0;
+  try {
+    bytes = statSync(eventsFile).size;
+  } catch {
+    return 0; // the reader reports it
+  }
+  const cores = availableParallelism();
+  return bytes >= THREADS_FROM_BYTES && cores >= 2 ? Math.min(MAX_THREADS, cores) : 0;
+}
+
+/** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
+export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateResult {
+  const threads = options.threads ?? defaultThreads(files.events);
+  // Workers load while this thread reads the catalog and the subscriptions.
+  let workers = Array.from({ length: threads }, () => new WorkerPartition());
+  try {
+    const { spec, catalog } = loadCatalog(files.catalog);
+    const issues: InputIssue[] = [];
+    const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
+    const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
+    const inputs: RateInputs = { catalog, spec, subscriptions, purchases, customers: new CustomerTable(subscriptions, purchases) };
+    const plan = planPartitions(workers.length);
+    const stream = new StreamingRate(startPartitions(inputs, workers, plan), plan, inputs, expectedEvents(files.events));
+    readUsageExport(files.events, catalog, issues, stream);
+    if (issues.length > 0) throw new InputError(issues);
+    if (stream.ordered) return stream.finish();
+    for (const worker of workers) worker.close();
+    workers = Array.from({ length: threads }, () => new WorkerPartition());
+    return rateSorted(files.events, inputs, workers);
+  } finally {
+    for (const worker of workers) worker.close();
+  }
+}
+
+interface RateInputs {
+  readonly catalog: Catalog;
+  readonly spec: CatalogSpec;
+  readonly subscriptions: readonly RerateSubscription[];
+  readonly purchases: readonly ReratePurchase[];
+  readonly customers: CustomerTable;
+}
+
+/** Customer ids numbered in order of appearance: subscriptions, purchases, then events. */
+export class CustomerTable {
+  readonly keys = new ByteKeyTable(1 << 16);
+  readonly ids: string[] = [];
+  private scratch: Uint8Array = new Uint8Array(256);
+
+  constructor(subscriptions: readonly RerateSubscription[], purchases: readonly ReratePurchase[]) {
+    for (const { customerId } of [...subscriptions, ...purchases]) this.numberOf(customerId);
+  }
+
+  numberOf(customerId: string): number {
+    const { bytes, length } = encodeKey(customerId, this.scratch);
+    this.scratch = bytes;
+    const number = this.keys.add(bytes, 0, length);
+    if (number < 0) return -1 - number;
+    this.ids.push(customerId);
+    return number;
+  }
+}
+
+/**
+ * Which partition rates each customer: customer n goes to partition owners[n % owners.length].
+ * Partition 0 is rated in this thread when `local` is set, the others by the workers in order.
+ */
+interface PartitionPlan {
+  readonly owners: readonly number[];
+  readonly local: boolean;
+}
+
+function planPartitions(workers: number): PartitionPlan {
+  if (workers === 0) return { owners: [0], local: true };
+  return { owners: Array.from({ length: workers }, (_, index) => index), local: false };
+}
+
+/** The partitions' setups (see PartitionPlan), sent to the workers; the local partition made. */
+function startPartitions(inputs: RateInputs, workers: readonly WorkerPartition[], plan: PartitionPlan): RatePartition[] {
+  const count = workers.length + (plan.local ? 1 : 0);
+  const { customers } = inputs;
+  const owner = (number: number) => plan.owners[number % plan.owners.length]!;
+  const setups = Array.from({ length: count }, () => ({
+    subscriptions: [] as RerateSubscription[],
+    purchases: [] as ReratePurchase[],
+    customerNumbers: [] as number[],
+    customerIds: [] as string[],
+  }));
+  customers.ids.forEach((customerId, number) => {
+    setups[owner(number)]!.customerNumbers.push(number);
+    setups[owner(number)]!.customerIds.push(customerId);
+  });
+  for (const subscription of inputs.subscriptions) setups[owner(customers.numberOf(subscription.customerId))]!.subscriptions.push(subscription);
+  for (const purchase of inputs.purchases) setups[owner(customers.numberOf(purchase.customerId))]!.purchases.push(purchase);
+  const partitions: RatePartition[] = plan.local ? [new LocalPartition(inputs.catalog, setups[0]!)] : [];
+  workers.forEach((worker, index) => {
+    worker.setup(inputs.spec, setups[partitions.length === 0 ? index : index + 1]!, customers.ids);
+  });
+  return [...partitions, ...workers];
+}
+
+/**
+ * The last instant a single Rerater would replay (its last event, subscription or purchase): each
+ * partition is brought to it, since the clock decides which periods are still open at the end.
+ */
+function lastInstant(lastEventAt: number, inputs: RateInputs): number {
+  let last = lastEventAt;
+  for (const subscription of inputs.subscriptions) last = Math.max(last, subscription.startedAt);
+  for (const purchase of inputs.purchases) last = Math.max(last, purchase.purchasedAt);
+  return last;
+}
+
+/**
+ * Passes a time-ordered export's events to the partitions as they are read, in batches, dropping
+ * repeated event_ids; stops passing them on (`ordered` false) at the first event out of order.
+ */
+export class StreamingRate implements UsageSink {
+  ordered = true;
+  private duplicates = 0;
+  private lastAt = Number.NEGATIVE_INFINITY;
+  private readonly eventIds: ByteKeyTable;
+  private readonly batches: EventBatchBuilder[];
+
+  private readonly owners: readonly number[];
+  private readonly customers: CustomerTable;
+
+  constructor(
+    private readonly partitions: readonly RatePartition[],
+    plan: PartitionPlan,
+    private readonly inputs: RateInputs,
+    expectedEvents: number,
+  ) {
+    this.customers = inputs.customers;
+    this.owners = plan.owners;
+    this.eventIds = new ByteKeyTable(expectedEvents);
+    this.batches = partitions.map(() => new EventBatchBuilder(BATCH_EVENTS));
+  }
+
+  event(bytes: Buffer, idStart: number, idEnd: number, customerStart: number, customerEnd: number, at: number, gpuMs: number, jobType: number): void {
+    if (!this.ordered) return;
+    if (at < this.lastAt) {
+      this.ordered = false;
+      return;
+    }
+    if (this.eventIds.add(bytes, idStart, idEnd) < 0) {
+      this.duplicates += 1;
+      return;
+    }
+    this.lastAt = at;
+    let customer = this.customers.keys.find(bytes, customerStart, customerEnd);
+    if (customer < 0) customer = this.newCustomer(bytes, customerStart, customerEnd);
+    const partition = this.owners[customer % this.owners.length]!;
+    const batch = this.batches[partition]!;
+    batch.push(customer, at, gpuMs, jobType, bytes, idStart, idEnd);
+    if (batch.full) this.partitions[partition]!.add(batch.take());
+  }
+
+  finish(): RerateResult {
+    this.batches.forEach((batch, partition) => {
+      if (batch.count > 0 || batch.hasNames) this.partitions[partition]!.add(batch.take());
+    });
+    const endAt = lastInstant(this.lastAt, this.inputs);
+    for (const partition of this.partitions) partition.end(endAt);
+    return mergeResults(this.partitions.map((partition) => partition.result()), this.duplicates, this.inputs.purchases, this.customers.ids);
+  }
+
+  private newCustomer(bytes: Buffer, start: number, end: number): number {
+    const customerId = decodeKey(bytes, start, end);
+    const number = this.customers.numberOf(customerId);
+    this.batches[this.owners[number % this.owners.length]!]!.nameCustomer(number, customerId);
+    return number;
+  }
+}
+
+/** Every unique event of an export, in input order, as columns (the sorted re-rating's input). */
+class EventCollector implements UsageSink {
+  /** Unique event k's id is key k. */
+  readonly eventIds: ByteKeyTable;
+  readonly customerNumbers: number[] = [];
+  readonly at: number[] = [];
+  readonly gpuMs: number[] = [];
+  readonly jobTypes: number[] = [];
+  duplicates = 0;
+
+  constructor(
+    private readonly customers: CustomerTable,
+    expectedEvents: number,
+  ) {
+    this.eventIds = new ByteKeyTable(expectedEvents);
+  }
+
+  event(bytes: Buffer, idStart: number, idEnd: number, customerStart: number, customerEnd: number, at: number, gpuMs: number, jobType: number): void {
+    if (this.eventIds.add(bytes, idStart, idEnd) < 0) {
+      this.duplicates += 1;
+      return;
+    }
+    const customer = this.customers.keys.find(bytes, customerStart, customerEnd);
+    this.customerNumbers.push(customer >= 0 ? customer : this.customers.numberOf(decodeKey(bytes, customerStart, customerEnd)));
+    this.at.push(at);
+    this.gpuMs.push(gpuMs);
+    this.jobTypes.push(jobType);
+  }
+
+  /** Indexes of the events by instant, input order on ties (the sort is stable). */
+  timeOrder(): number[] {
+    const at = this.at;
+    return Array.from({ length: at.length }, (_, index) => index).sort((a, b) => at[a]! - at[b]!);
+  }
+}
+
+/** Re-reads an export that is not in time order and rates its events sorted, as `rerate` does. */
+function rateSorted(eventsFile: string, inputs: RateInputs, workers: readonly WorkerPartition[]): RerateResult {
+  const events = new EventCollector(inputs.customers, expectedEvents(eventsFile));
+  readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
+  const plan = planPartitions(workers.length);
+  const partitions = startPartitions(inputs, workers, plan); // every customer is known, and named, by now
+  const batches = partitions.map(() => new EventBatchBuilder(BATCH_EVENTS));
+  const ids = events.eventIds;
+  for (const index of events.timeOrder()) {
+    const customer = events.customerNumbers[index]!;
+    const partition = plan.owners[customer % plan.owners.length]!;
+    const batch = batches[partition]!;
+    batch.push(customer, events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index));
+    if (batch.full) partitions[partition]!.add(batch.take());
+  }
+  batches.forEach((batch, partition) => partitions[partition]!.add(batch.take()));
+  const endAt = lastInstant(events.at.reduce((latest, at) => Math.max(latest, at), Number.NEGATIVE_INFINITY), inputs);
+  for (const partition of partitions) partition.end(endAt);
+  return mergeResults(partitions.map((partition) => partition.result()), events.duplicates, inputs.purchases, inputs.customers.ids);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The partitions' results as one, as a single Rerater gives it: invoices by (customer id, period
+ * start) (each customer lives in one partition), refusals in the order the purchases were
+ * replayed (instant, purchase id, input order).
+ */
+function mergeResults(results: readonly PartitionResult[], duplicateEvents: number, purchases: readonly ReratePurchase[], customerIds: readonly string[]): RerateResult {
+  const invoices = orderInvoices(results.flatMap((result) => result.chunks), customerIds);
+  const refusedPurchases: RerateRefusal[] = results.flatMap((result) => result.refusedPurchases);
+  if (results.length > 1 && refusedPurchases.length > 1) {
+    const replayOrder = purchases
+      .map((purchase, index) => ({ purchase, index }))
+      .sort((a, b) => a.purchase.purchasedAt - b.purchase.purchasedAt || compareText(a.purchase.purchaseId, b.purchase.purchaseId) || a.index - b.index);
+    const rank = new Map(replayOrder.map((entry, position) => [entry.purchase.purchaseId, position]));
+    refusedPurchases.sort((a, b) => rank.get(a.purchaseId)! - rank.get(b.purchaseId)!);
+  }
+  return { invoices, duplicateEvents, refusedPurchases };
+}

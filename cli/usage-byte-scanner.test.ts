@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { InputIssue } from '../scenarios/errors.ts';
+import { catalog } from '../engine/test/fixtures.ts';
+import { decodeKey } from './byte-key-table.ts';
+import { eventFromText } from './rate-inputs.ts';
+import { NOT_SCANNED, SCANNED_EVENT, SCANNED_OTHER, UsageByteScanner } from './usage-byte-scanner.ts';
+import { usageLine } from './test/usage-lines.ts';
+
+const jobTypeIds = [...catalog.jobTypes.keys()];
+
+function scanner(): UsageByteScanner {
+  return new UsageByteScanner(catalog.meterEventName, catalog.meterKey, jobTypeIds);
+}
+
+function scan(line: string, ending = '\n'): { kind: number; scanner: UsageByteScanner; bytes: Buffer } {
+  const bytes = Buffer.from(`${line}${ending}`, 'utf8');
+  const reader = scanner();
+  return { kind: reader.scan(bytes, 0, bytes.length), scanner: reader, bytes };
+}
+
+const canonical = (seconds: string, extra = '') =>
+  `{"event_id":"job_1:gpu","customer_id":"cus_a","event_name":"gpu.fast_seconds","timestamp":"2026-01-05T10:00:00.250Z","metadata":{"gpu_seconds":${seconds}${extra}}}`;
+
+describe('UsageByteScanner (the byte path of reading exports)', () => {
+  it('reads a canonical line without a string', () => {
+    const { kind, scanner: read, bytes } = scan(canonical('12.5', ',"mode":"fast","job_type":"upscale"'));
+    expect(kind).toBe(SCANNED_EVENT);
+    expect(decodeKey(bytes, read.idStart, read.idEnd)).toBe('job_1:gpu');
+    expect(decodeKey(bytes, read.customerStart, read.customerEnd)).toBe('cus_a');
+    expect(read.at).toBe(Date.parse('2026-01-05T10:00:00.250Z'));
+    expect(read.gpuMs).toBe(12_500);
+    expect(read.jobType).toBe(jobTypeIds.indexOf('upscale') + 1);
+    expect(read.next).toBe(bytes.length);
+    expect(scan(canonical('3'), '\r\n').kind).toBe(SCANNED_EVENT);
+    expect(scan(canonical('3').replace('gpu.fast_seconds', 'other.event')).kind).toBe(SCANNED_OTHER);
+  });
+
+  it('leaves every other shape, and every value it cannot vouch for, to the text path', () => {
+    for (const line of [
+      canonical('1', ',"job_type":"unknown"'),
+      canonical('1', ',"job_type":7'),
+      canonical('-0'),
+      canonical('-1'),
+      canonical('"1"'),
+      canonical('1').replace('"gpu_seconds":1', '"seconds":1'),
+      canonical('1').replace('cus_a', 'cus_\\u0061'),
+      canonical('1').replace('cus_a', 'cus_é'),
+      canonical('1').replace('2026-01-05T10:00:00.250Z', '2026-01-05T10:00:00+00:00'),
+      canonical('1').replace('2026-01-05', '2026-02-30'),
+      ` ${canonical('1')}`,
+    ]) {
+      expect(scan(line).kind, line).toBe(NOT_SCANNED);
+    }
+    expect(scan(canonical('1'), '').kind).toBe(NOT_SCANNED); // no line break: the reader decides
+  });
+
+  it('agrees with the text path (string scanner, JSON.parse) on every line it reads', () => {
+    let scanned = 0;
+    fc.assert(
+      fc.property(usageLine, (line) => {
+        const { kind, scanner: read, bytes } = scan(line);
+        if (kind === NOT_SCANNED) return;
+        scanned += 1;
+        const issues: InputIssue[] = [];
+        const event = eventFromText(line.trim(), catalog, 'f', 1, false, issues);
+        expect(issues).toEqual([]);
+        if (kind === SCANNED_OTHER) {
+          expect(event).toBe('other');
+          return;
+        }
+        if (event === null || event === 'other') throw new Error(`the text path rejects ${line}`);
+        expect(decodeKey(bytes, read.idStart, read.idEnd)).toBe(event.eventId);
+        expect(decodeKey(bytes, read.customerStart, read.customerEnd)).toBe(event.customerId);
+        expect(read.at).toBe(event.at);
+        expect(Object.is(read.gpuMs, event.gpuMs)).toBe(true);
+        expect(read.jobType).toBe(event.jobType === null ? 0 : jobTypeIds.indexOf(event.jobType) + 1);
+        expect(read.next).toBe(bytes.length);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(scanned).toBeGreaterThan(400); // the comparison did happen, on many lines
+  });
+
+  it('turns seconds into ms exactly as Math.round(seconds * 1000) does', () => {
+    const digits = fc.tuple(fc.bigInt({ min: 0n, max: 10n ** 18n }), fc.nat({ max: 6 }), fc.constantFrom('', 'e0', 'e2', 'E-3'));
+    fc.assert(
+      fc.property(digits, ([value, scale, exponent]) => {
+        const text = value.toString().padStart(scale + 1, '0');
+        const number = (scale === 0 ? text : `${text.slice(0, -scale)}.${text.slice(-scale)}`) + exponent;
+        const { kind, scanner: read } = scan(canonical(number));
+        const seconds = Number(number);
+        if (!Number.isFinite(seconds)) return;
+        expect(kind).toBe(SCANNED_EVENT);
+        expect(read.gpuMs).toBe(Math.round(seconds * 1000));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

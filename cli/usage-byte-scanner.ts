@@ -1,0 +1,300 @@
+/**
+ * The fast path of reading a usage export, on bytes: a line in the exact shape the engine and Dodo
+ * write,
+ *   {"event_id":"..","customer_id":"..","event_name":"..","timestamp":"..","metadata":{..}}\n
+ * with printable-ASCII strings (no escapes), a `YYYY-MM-DDTHH:MM:SS[.sss]Z` timestamp and a flat
+ * metadata object, is read without making a string or an object: the ids stay where they are in
+ * the buffer (their bytes are their keys, see byte-key-table.ts), the timestamp and the seconds
+ * become integer ms by digit arithmetic.
+ *
+ * Anything else, and any such line whose values are not all valid (unknown job type, seconds
+ * missing, negative or not a number), is NOT_SCANNED: the reader then decodes the line and reads
+ * it as before (string scanner, JSON.parse, precise errors). The scanner only ever accepts lines
+ * that path accepts, with the same values, so both ways agree; the tests check it on random lines.
+ *
+ * Exactness of the seconds: the rule is `Math.round(seconds * 1000)` of the JSON number. For up
+ * to 12 integer digits and at most 3 decimals the exact value is N/1000 with N < 2^50, and the two
+ * roundings of Number() and * 1000 stay within N * 2^-52 < 0.5 of N, so the rule gives N: the
+ * digits, read as an integer. Any other number is converted with Number() and the same rule.
+ */
+import { MS_PER_DAY, daysFromCivil, daysInMonth } from '../engine/index.ts';
+import { encodeKey } from './byte-key-table.ts';
+
+/** A valid event of the catalog meter: see the scanner's fields. */
+export const SCANNED_EVENT = 0;
+/** A valid line of another event name (skipped by re-rating). */
+export const SCANNED_OTHER = 1;
+/** Not recognised: decode the line and read it the general way. */
+export const NOT_SCANNED = 2;
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COLON = 58;
+const COMMA = 44;
+const CLOSE_BRACE = 125;
+const NEWLINE = 10;
+const RETURN = 13;
+const MINUS = 45;
+const DOT = 46;
+/** Scanned at most with this many integer digits by digit arithmetic (see the module comment). */
+const MAX_EXACT_DIGITS = 12;
+
+function bytesOf(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0));
+}
+
+const OPEN = bytesOf('{"event_id":"');
+const AFTER_EVENT_ID = bytesOf('","customer_id":"');
+const AFTER_CUSTOMER_ID = bytesOf('","event_name":"');
+const AFTER_EVENT_NAME = bytesOf('","timestamp":"');
+const AFTER_TIMESTAMP = bytesOf('","metadata":{');
+const TRUE = bytesOf('true');
+const FALSE = bytesOf('false');
+const NULL = bytesOf('null');
+
+/** A name as bytes to compare with scanned (printable-ASCII) bytes; a non-ASCII name matches none. */
+function nameBytes(name: string): Uint8Array {
+  const { bytes, length } = encodeKey(name, new Uint8Array(name.length * 2 + 1));
+  return bytes.slice(0, length);
+}
+
+/** `literal` at bytes[at...]: the index after it, or -1. */
+function skipLiteral(bytes: Uint8Array, at: number, limit: number, literal: Uint8Array): number {
+  if (at + literal.length > limit) return -1;
+  for (let index = 0; index < literal.length; index += 1) if (bytes[at + index] !== literal[index]) return -1;
+  return at + literal.length;
+}
+
+/** The closing quote of a string whose text starts at `at` (printable ASCII, no escapes), or -1. */
+function stringEnd(bytes: Uint8Array, at: number, limit: number): number {
+  for (let index = at; index < limit; index += 1) {
+    const code = bytes[index]!;
+    if (code === QUOTE) return index;
+    if (code < 0x20 || code > 0x7f || code === BACKSLASH) return -1;
+  }
+  return -1;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** The end of a JSON number (-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?) starting at `at`, or -1. */
+function numberEnd(bytes: Uint8Array, at: number, limit: number): number {
+  let index = at;
+  if (index < limit && bytes[index] === MINUS) index += 1;
+  if (index >= limit || !isDigit(bytes[index]!)) return -1;
+  if (bytes[index] === 48) index += 1;
+  else while (index < limit && isDigit(bytes[index]!)) index += 1;
+  if (index < limit && bytes[index] === DOT) {
+    index += 1;
+    if (index >= limit || !isDigit(bytes[index]!)) return -1;
+    while (index < limit && isDigit(bytes[index]!)) index += 1;
+  }
+  if (index < limit && (bytes[index] === 101 || bytes[index] === 69)) {
+    index += 1;
+    if (index < limit && (bytes[index] === 43 || bytes[index] === MINUS)) index += 1;
+    if (index >= limit || !isDigit(bytes[index]!)) return -1;
+    while (index < limit && isDigit(bytes[index]!)) index += 1;
+  }
+  return index;
+}
+
+/** `count` decimal digits at `at` as a number, or -1. */
+function digits(bytes: Uint8Array, at: number, count: number): number {
+  let value = 0;
+  for (let index = at; index < at + count; index += 1) {
+    const digit = bytes[index]! - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+function sameBytes(bytes: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
+  if (end - start !== name.length) return false;
+  for (let index = 0; index < name.length; index += 1) if (bytes[start + index] !== name[index]) return false;
+  return true;
+}
+
+export class UsageByteScanner {
+  /** After a scanned line: where the next line starts (past its line break). */
+  next = 0;
+  /** The event id's bytes, bytes[idStart, idEnd). */
+  idStart = 0;
+  idEnd = 0;
+  /** The customer id's bytes, bytes[customerStart, customerEnd). */
+  customerStart = 0;
+  customerEnd = 0;
+  /** The timestamp, integer ms since the epoch. */
+  at = 0;
+  /** The meter key's seconds as integer ms (nearest ms). */
+  gpuMs = 0;
+  /** 0 when metadata has no job_type (the catalog's default), k + 1 for the catalog's job type k. */
+  jobType = 0;
+
+  private readonly meterEventName: Uint8Array;
+  private readonly meterKey: Uint8Array;
+  private readonly jobTypeKey = bytesOf('job_type');
+  private readonly jobTypes: Uint8Array[];
+  /** The meter key's number as bytes[secondsStart, secondsEnd); -1: absent, -2: not a number. */
+  private secondsStart = -1;
+  private secondsEnd = -1;
+  /** job_type's text as bytes[jobTypeStart, jobTypeEnd); -1: absent, -2: not a string. */
+  private jobTypeStart = -1;
+  private jobTypeEnd = -1;
+  /** A memo of the last calendar day read (YYYYMMDD) and its first ms: exports run day by day. */
+  private dayKey = -1;
+  private dayMs = 0;
+
+  constructor(meterEventName: string, meterKey: string, jobTypeIds: readonly string[]) {
+    this.meterEventName = nameBytes(meterEventName);
+    this.meterKey = nameBytes(meterKey);
+    this.jobTypes = jobTypeIds.map(nameBytes);
+  }
+
+  /** Scans the line starting at `start` (bytes up to `limit` are valid): SCANNED_* or NOT_SCANNED. */
+  scan(bytes: Buffer, start: number, limit: number): number {
+    let at = skipLiteral(bytes, start, limit, OPEN);
+    if (at < 0) return NOT_SCANNED;
+    const idEnd = stringEnd(bytes, at, limit);
+    if (idEnd <= at) return NOT_SCANNED;
+    this.idStart = at;
+    this.idEnd = idEnd;
+    at = skipLiteral(bytes, idEnd, limit, AFTER_EVENT_ID);
+    const customerEnd = at < 0 ? -1 : stringEnd(bytes, at, limit);
+    if (customerEnd <= at) return NOT_SCANNED;
+    this.customerStart = at;
+    this.customerEnd = customerEnd;
+    const nameStart = skipLiteral(bytes, customerEnd, limit, AFTER_CUSTOMER_ID);
+    const nameEnd = nameStart < 0 ? -1 : stringEnd(bytes, nameStart, limit);
+    if (nameEnd <= nameStart) return NOT_SCANNED;
+    at = skipLiteral(bytes, nameEnd, limit, AFTER_EVENT_NAME);
+    at = at < 0 ? -1 : this.timestamp(bytes, at, limit);
+    at = at < 0 ? -1 : skipLiteral(bytes, at, limit, AFTER_TIMESTAMP);
+    at = at < 0 ? -1 : this.metadata(bytes, at, limit);
+    if (at < 0 || at >= limit || bytes[at] !== CLOSE_BRACE) return NOT_SCANNED;
+    at += 1;
+    if (at < limit && bytes[at] === NEWLINE) this.next = at + 1;
+    else if (at + 1 < limit && bytes[at] === RETURN && bytes[at + 1] === NEWLINE) this.next = at + 2;
+    else return NOT_SCANNED;
+    if (!sameBytes(bytes, nameStart, nameEnd, this.meterEventName)) return SCANNED_OTHER;
+    return this.seconds(bytes) && this.jobTypeCode(bytes) ? SCANNED_EVENT : NOT_SCANNED;
+  }
+
+  /** Reads a canonical UTC timestamp's text at `at` into `this.at`; the closing quote, or -1. */
+  private timestamp(bytes: Uint8Array, at: number, limit: number): number {
+    if (at + 20 >= limit) return -1;
+    if (bytes[at + 4] !== MINUS || bytes[at + 7] !== MINUS || bytes[at + 10] !== 84 || bytes[at + 13] !== COLON || bytes[at + 16] !== COLON) return -1;
+    let close = at + 20;
+    let millis = 0;
+    if (bytes[at + 19] === DOT) {
+      close = at + 24;
+      if (close >= limit || bytes[at + 23] !== 90) return -1;
+      millis = digits(bytes, at + 20, 3);
+    } else if (bytes[at + 19] !== 90) {
+      return -1;
+    }
+    if (bytes[close] !== QUOTE) return -1;
+    const year = digits(bytes, at, 4);
+    const month = digits(bytes, at + 5, 2);
+    const day = digits(bytes, at + 8, 2);
+    const hours = digits(bytes, at + 11, 2);
+    const minutes = digits(bytes, at + 14, 2);
+    const seconds = digits(bytes, at + 17, 2);
+    if (year < 1970 || millis < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) return -1;
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;
+    const dayKey = year * 10_000 + month * 100 + day;
+    if (dayKey !== this.dayKey) {
+      this.dayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+      this.dayKey = dayKey;
+    }
+    this.at = this.dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+    return close;
+  }
+
+  /**
+   * Reads the flat members of metadata after its `{`, noting the meter key's and job_type's
+   * values (a repeated key: the last one counts, as with JSON.parse). Returns the index after the
+   * closing `}`, or -1.
+   */
+  private metadata(bytes: Uint8Array, start: number, limit: number): number {
+    this.secondsStart = -1;
+    this.jobTypeStart = -1;
+    let at = start;
+    if (at < limit && bytes[at] === CLOSE_BRACE) return at + 1;
+    for (;;) {
+      if (at >= limit || bytes[at] !== QUOTE) return -1;
+      const keyEnd = stringEnd(bytes, at + 1, limit);
+      if (keyEnd < 0 || keyEnd + 1 >= limit || bytes[keyEnd + 1] !== COLON) return -1;
+      const isMeterKey = sameBytes(bytes, at + 1, keyEnd, this.meterKey);
+      const isJobType = !isMeterKey && sameBytes(bytes, at + 1, keyEnd, this.jobTypeKey);
+      const valueStart = keyEnd + 2;
+      const first = valueStart < limit ? bytes[valueStart]! : -1;
+      let valueEnd: number;
+      if (first === QUOTE) {
+        const close = stringEnd(bytes, valueStart + 1, limit);
+        valueEnd = close < 0 ? -1 : close + 1;
+      } else if (first === 116) valueEnd = skipLiteral(bytes, valueStart, limit, TRUE);
+      else if (first === 102) valueEnd = skipLiteral(bytes, valueStart, limit, FALSE);
+      else if (first === 110) valueEnd = skipLiteral(bytes, valueStart, limit, NULL);
+      else valueEnd = numberEnd(bytes, valueStart, limit);
+      if (valueEnd < 0 || valueEnd >= limit) return -1;
+      const isNumber = first === MINUS || isDigit(first);
+      if (isMeterKey) {
+        this.secondsStart = isNumber ? valueStart : -2;
+        this.secondsEnd = valueEnd;
+      } else if (isJobType) {
+        this.jobTypeStart = first === QUOTE ? valueStart + 1 : -2;
+        this.jobTypeEnd = valueEnd - 1;
+      }
+      const separator = bytes[valueEnd];
+      at = valueEnd + 1;
+      if (separator === CLOSE_BRACE) return at;
+      if (separator !== COMMA) return -1;
+    }
+  }
+
+  /** The meter key's seconds into `gpuMs`; false when absent, not a number, negative or infinite. */
+  private seconds(bytes: Buffer): boolean {
+    const start = this.secondsStart;
+    const end = this.secondsEnd;
+    if (start < 0 || bytes[start] === MINUS) return false;
+    let index = start;
+    let whole = 0;
+    while (index < end && isDigit(bytes[index]!)) whole = whole * 10 + (bytes[index++]! - 48);
+    let exact = index - start <= MAX_EXACT_DIGITS;
+    let millis = 0;
+    if (index < end && bytes[index] === DOT) {
+      const fractionStart = index + 1;
+      for (index = fractionStart; index < end && isDigit(bytes[index]!); index += 1) {
+        if (index - fractionStart < 3) millis += (bytes[index]! - 48) * (index === fractionStart ? 100 : index === fractionStart + 1 ? 10 : 1);
+      }
+      if (index - fractionStart > 3) exact = false;
+    }
+    if (exact && index === end) {
+      this.gpuMs = whole * 1000 + millis;
+      return true;
+    }
+    const seconds = Number(bytes.toString('latin1', start, end));
+    if (!Number.isFinite(seconds)) return false;
+    this.gpuMs = Math.round(seconds * 1000);
+    return true;
+  }
+
+  /** The job type's code into `jobType`; false when job_type is not a string or not the catalog's. */
+  private jobTypeCode(bytes: Uint8Array): boolean {
+    if (this.jobTypeStart === -1) {
+      this.jobType = 0;
+      return true;
+    }
+    if (this.jobTypeStart < 0) return false;
+    for (let index = 0; index < this.jobTypes.length; index += 1) {
+      if (sameBytes(bytes, this.jobTypeStart, this.jobTypeEnd, this.jobTypes[index]!)) {
+        this.jobType = index + 1;
+        return true;
+      }
+    }
+    return false;
+  }
+}
