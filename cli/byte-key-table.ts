@@ -74,7 +74,7 @@ export class ByteKeyTable {
    */
   add(bytes: Uint8Array, start: number, end: number): number {
     if (!this.indexed) {
-      if (this.count === 0 || this.followsLast(bytes, start, end)) return this.append(bytes, start, end);
+      if (this.followsLast(bytes, start, end)) return this.append(bytes, start, end);
       this.buildIndex();
     }
     const hash = hashBytes(bytes, start, end);
@@ -114,15 +114,19 @@ export class ByteKeyTable {
     return true;
   }
 
-  /** Whether bytes[start, end) comes after the last key: longer, or as long and greater. */
+  /** Whether bytes[start, end) comes after the last key (if any): longer, or as long and greater. */
   private followsLast(bytes: Uint8Array, start: number, end: number): boolean {
-    const from = this.starts[this.count - 1]!;
-    const length = this.starts[this.count]! - from;
+    const count = this.count;
+    if (count === 0) return true;
+    const starts = this.starts;
+    const from = starts[count - 1]!;
+    const length = starts[count]! - from;
     if (end - start !== length) return end - start > length;
     const arena = this.arena;
     for (let index = 0; index < length; index += 1) {
-      const difference = bytes[start + index]! - arena[from + index]!;
-      if (difference !== 0) return difference > 0;
+      const byte = bytes[start + index]!;
+      const last = arena[from + index]!;
+      if (byte !== last) return byte > last;
     }
     return false;
   }
@@ -131,9 +135,9 @@ export class ByteKeyTable {
   private append(bytes: Uint8Array, start: number, end: number): number {
     const number = this.count;
     if (number + 1 >= this.starts.length) this.growKeys();
-    if (this.arenaUsed + end - start > this.arena.length) this.growArena(end - start);
-    const arena = this.arena;
     let used = this.arenaUsed;
+    if (used + end - start > this.arena.length) this.growArena(end - start);
+    const arena = this.arena;
     for (let index = start; index < end; index += 1) arena[used++] = bytes[index]!;
     this.arenaUsed = used;
     this.starts[number + 1] = used;

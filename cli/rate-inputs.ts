@@ -54,18 +54,33 @@ function columnIndexes(names: readonly string[]): Map<string, number> {
  */
 function simpleCsv(text: string): CsvTable | null {
   if (text.includes('"')) return null;
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = lines[0]!.split(',').map((name) => name.trim());
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let end = lineEnd(body, 0);
+  const header = body.slice(0, end).split(',').map((name) => name.trim());
   const rows: CsvRow[] = [];
-  for (let index = 1; index < lines.length; index += 1) {
-    const line = lines[index]!;
-    if (line.trim() === '') continue;
-    const cells = line.split(',');
+  let line = 1;
+  for (let start = nextLine(body, end); start <= body.length; start = nextLine(body, end)) {
+    end = lineEnd(body, start);
+    line += 1;
+    const cells = body.slice(start, end).split(',');
+    if (cells.length === 1 && cells[0]!.trim() === '') continue;
     if (cells.length !== header.length) return null;
     for (let column = 0; column < cells.length; column += 1) cells[column] = cells[column]!.trim();
-    rows.push({ line: index + 1, cells });
+    rows.push({ line, cells });
   }
   return { columns: columnIndexes(header), rows };
+}
+
+/** Where the line starting at `start` ends: its line break (a CR before the LF excluded), or the text's end. */
+function lineEnd(text: string, start: number): number {
+  const newline = text.indexOf('\n', start);
+  if (newline === -1) return text.length;
+  return newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+}
+
+/** The start of the line after the one ending at `end` (past its line break). */
+function nextLine(text: string, end: number): number {
+  return end < text.length && text.charCodeAt(end) === 13 ? end + 2 : end + 1;
 }
 
 const NO_ROWS: CsvTable = { columns: new Map(), rows: [] };

@@ -22,7 +22,7 @@ import { EventBatchBuilder } from './event-batch.ts';
 import { orderInvoices } from './invoice-order.ts';
 import type { PartitionResult } from './partition-rater.ts';
 import { readPurchases, readSubscriptions } from './rate-inputs.ts';
-import { LocalPartition, type RatePartition, WorkerPartition } from './rate-threads.ts';
+import { BATCH_EVENTS, LocalPartition, type RatePartition, WorkerPartition } from './rate-threads.ts';
 import { readUsageExport, type UsageSink } from './usage-export-reader.ts';
 
 export interface RateFiles {
@@ -40,7 +40,6 @@ export interface RateOptions {
 /** Exports smaller than this are rated in this thread: starting workers costs more than it saves. */
 const THREADS_FROM_BYTES = 16 << 20;
 const MAX_THREADS = 4;
-const BATCH_EVENTS = 8192;
 
 /**
  * About how many events an export holds (a canonical line is 150-200 bytes), to size the
@@ -151,7 +150,7 @@ function startPartitions(inputs: RateInputs, workers: readonly WorkerPartition[]
   for (const purchase of inputs.purchases) setups[owner(customers.numberOf(purchase.customerId))]!.purchases.push(purchase);
   const partitions: RatePartition[] = plan.local ? [new LocalPartition(inputs.catalog, setups[0]!)] : [];
   workers.forEach((worker, index) => {
-    worker.setup(inputs.spec, setups[partitions.length === 0 ? index : index + 1]!, customers.ids);
+    worker.setup(inputs.spec, inputs.catalog, setups[partitions.length === 0 ? index : index + 1]!, customers.ids);
   });
   return [...partitions, ...workers];
 }
@@ -190,7 +189,7 @@ export class StreamingRate implements UsageSink {
     this.customers = inputs.customers;
     this.owners = plan.owners;
     this.eventIds = new ByteKeyTable(expectedEvents);
-    this.batches = partitions.map(() => new EventBatchBuilder(BATCH_EVENTS));
+    this.batches = partitions.map((partition) => new EventBatchBuilder(BATCH_EVENTS, (bytes) => partition.lend(bytes)));
   }
 
   event(bytes: Buffer, idStart: number, idEnd: number, customerStart: number, customerEnd: number, at: number, gpuMs: number, jobType: number): void {
@@ -214,7 +213,7 @@ export class StreamingRate implements UsageSink {
 
   finish(): RerateResult {
     this.batches.forEach((batch, partition) => {
-      if (batch.count > 0 || batch.hasNames) this.partitions[partition]!.add(batch.take());
+      if (!batch.isEmpty) this.partitions[partition]!.add(batch.take());
     });
     const endAt = lastInstant(this.lastAt, this.inputs);
     for (const partition of this.partitions) partition.end(endAt);
@@ -271,7 +270,7 @@ function rateSorted(eventsFile: string, inputs: RateInputs, workers: readonly Wo
   readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
   const plan = planPartitions(workers.length);
   const partitions = startPartitions(inputs, workers, plan); // every customer is known, and named, by now
-  const batches = partitions.map(() => new EventBatchBuilder(BATCH_EVENTS));
+  const batches = partitions.map((partition) => new EventBatchBuilder(BATCH_EVENTS, (bytes) => partition.lend(bytes)));
   const ids = events.eventIds;
   for (const index of events.timeOrder()) {
     const customer = events.customerNumbers[index]!;

@@ -6,22 +6,27 @@
  *
  * Messages to a worker are posted (batches' buffers transferred); replies are taken with
  * `receiveMessageOnPort` after waiting (Atomics.wait) on the worker's count of handled messages.
- * At most MAX_QUEUED_BATCHES wait in a worker's queue, so memory does not grow with the file.
+ * At most QUEUED_BATCHES wait for a worker, in its ring of shared buffers (no copy, no memory
+ * allocated per batch, and memory does not grow with the file).
  * Workers send invoices as they close; they are decoded while this thread would otherwise wait.
  */
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { Catalog, CatalogSpec } from '../engine/index.ts';
-import { type EventBatch, batchBuffers } from './event-batch.ts';
-import { type InvoiceChunk, type PartitionResult, type PartitionSetup, PartitionRater } from './partition-rater.ts';
+import { type EventBatch, batchBufferBytes } from './event-batch.ts';
+import { type InvoiceChunk, type PartitionResult, type PartitionSetup, PartitionRater, encodeSetup } from './partition-rater.ts';
 import { decodeInvoices } from './invoice-codec.ts';
 import type { RateWorkerData, RateWorkerMessage, RateWorkerReply } from './rate-worker.ts';
 
-const MAX_QUEUED_BATCHES = 8;
+/** Events per batch, and batches a worker may have waiting (its ring of buffers). */
+export const BATCH_EVENTS = 4096;
+const QUEUED_BATCHES = 4;
 const WAIT_SLICE_MS = 1000;
 const GIVE_UP_MS = 10 * 60 * 1000;
 
 export interface RatePartition {
+  /** A buffer of at least `minimumBytes` to fill the next batch in (see event-batch.ts). */
+  lend(minimumBytes: number): ArrayBuffer | SharedArrayBuffer;
   add(batch: EventBatch): void;
   /**
    * No more batches: the partition closes its re-rating at `endAt`, the export's last instant (a
@@ -37,8 +42,16 @@ export interface RatePartition {
 export class LocalPartition implements RatePartition {
   private readonly rater: PartitionRater;
 
+  private buffer = new ArrayBuffer(0);
+
   constructor(catalog: Catalog, setup: PartitionSetup) {
     this.rater = new PartitionRater(catalog, setup);
+  }
+
+  /** The one buffer, refilled batch after batch: each is rated (`add`) before the next is filled. */
+  lend(minimumBytes: number): ArrayBuffer {
+    if (this.buffer.byteLength < minimumBytes) this.buffer = new ArrayBuffer(minimumBytes);
+    return this.buffer;
   }
 
   add(batch: EventBatch): void {
@@ -65,6 +78,10 @@ export class WorkerPartition implements RatePartition {
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private posted = 0;
   private closed = false;
+  /** The ring of batch buffers, and the message number of the batch each last held (-1: none). */
+  private readonly slots = Array.from({ length: QUEUED_BATCHES }, () => new SharedArrayBuffer(batchBufferBytes(BATCH_EVENTS)));
+  private readonly slotMessages = new Array<number>(QUEUED_BATCHES).fill(-1);
+  private lent = 0;
   /** Names of the customers by number, for decoding invoices (grows as customers are found). */
   private customerIds: readonly string[] = [];
   /** Invoices received so far, decoded. */
@@ -84,14 +101,26 @@ export class WorkerPartition implements RatePartition {
   }
 
   /** Sends the partition's setup; `customerIds` (kept, and read as it grows) names customers by number. */
-  setup(spec: CatalogSpec, setup: PartitionSetup, customerIds: readonly string[]): void {
+  setup(spec: CatalogSpec, catalog: Catalog, setup: PartitionSetup, customerIds: readonly string[]): void {
     this.customerIds = customerIds;
-    this.post({ kind: 'setup', spec, setup }, []);
+    this.post({ kind: 'setup', spec, setup: encodeSetup(setup, catalog) }, []);
+  }
+
+  /** The next buffer of the ring, once the worker has rated the batch it held. */
+  lend(minimumBytes: number): SharedArrayBuffer {
+    const slot = this.lent % QUEUED_BATCHES;
+    this.lent += 1;
+    this.waitForHandled(this.slotMessages[slot]! + 1);
+    if (this.slots[slot]!.byteLength < minimumBytes) this.slots[slot] = new SharedArrayBuffer(minimumBytes);
+    return this.slots[slot]!;
   }
 
   add(batch: EventBatch): void {
-    this.waitForHandled(this.posted - MAX_QUEUED_BATCHES + 1);
-    this.post({ kind: 'batch', batch }, batchBuffers(batch));
+    // The buffer's slot is free again once this message is handled.
+    const slot = this.slots.indexOf(batch.buffer as SharedArrayBuffer);
+    if (slot >= 0) this.slotMessages[slot] = this.posted;
+    this.post({ kind: 'batch', batch }, []);
+    this.receive();
   }
 
   end(endAt: number): void {

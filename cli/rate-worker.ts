@@ -1,9 +1,9 @@
 /**
  * Worker thread rating one partition of `engine rate` (see partition-rater.ts): it compiles the
  * catalog from the spec the main thread validated, takes the partition's setup, then event batches
- * in order. Invoices go back as they close (every STREAMED_INVOICES or so: shipped young, they
- * die young, and the main thread decodes them while it would wait), encoded
- * (invoice-codec.ts), and the rest with the result on `finish`.
+ * in order. The invoices closed while rating a batch go back right after it, encoded
+ * (invoice-codec.ts): shipped young, they die young here, and the main thread decodes them while
+ * it would otherwise wait. The rest (open periods) go back with the result on `finish`.
  *
  * Every message handled, failed or not, adds 1 to signal[0] (Atomics-notified): the main thread
  * waits on it, synchronously, for room to send more batches and for the result. After a failure
@@ -13,7 +13,7 @@ import { type MessagePort, workerData } from 'node:worker_threads';
 import { type CatalogSpec, type RerateRefusal, compileCatalog } from '../engine/index.ts';
 import type { EventBatch } from './event-batch.ts';
 import { type EncodedInvoices, encodeInvoices, encodedBuffers } from './invoice-codec.ts';
-import { type InvoiceChunk, type PartitionSetup, PartitionRater } from './partition-rater.ts';
+import { type EncodedSetup, type InvoiceChunk, PartitionRater, decodeSetup } from './partition-rater.ts';
 
 export interface RateWorkerData {
   /** This module's file path (the bootstrap requires it). */
@@ -24,7 +24,7 @@ export interface RateWorkerData {
 }
 
 export type RateWorkerMessage =
-  | { readonly kind: 'setup'; readonly spec: CatalogSpec; readonly setup: PartitionSetup }
+  | { readonly kind: 'setup'; readonly spec: CatalogSpec; readonly setup: EncodedSetup }
   | { readonly kind: 'batch'; readonly batch: EventBatch }
   | { readonly kind: 'finish'; readonly endAt: number };
 
@@ -33,7 +33,6 @@ export type RateWorkerReply =
   | { readonly kind: 'result'; readonly invoices: EncodedInvoices; readonly refusedPurchases: readonly RerateRefusal[] }
   | { readonly kind: 'error'; readonly message: string };
 
-const STREAMED_INVOICES = 4096;
 
 const data = workerData as RateWorkerData;
 const signal = new Int32Array(data.signal);
@@ -49,17 +48,19 @@ function send(chunk: InvoiceChunk, refusedPurchases: readonly RerateRefusal[] | 
 
 function handle(message: RateWorkerMessage): void {
   switch (message.kind) {
-    case 'setup':
-      rater = new PartitionRater(compileCatalog(message.spec), message.setup); 
+    case 'setup': {
+      const catalog = compileCatalog(message.spec);
+      rater = new PartitionRater(catalog, decodeSetup(message.setup, catalog));
       return;
+    }
     case 'batch': {
       rater!.add(message.batch);
-      const chunk = rater!.takeInvoices(STREAMED_INVOICES);
+      const chunk = rater!.takeInvoices(1);
       if (chunk !== null) send(chunk, null);
       return;
     }
     case 'finish': {
-      const result = rater!.finish(message.endAt); 
+      const result = rater!.finish(message.endAt);
       for (const chunk of result.chunks) send(chunk, chunk === result.chunks.at(-1) ? result.refusedPurchases : null);
     }
   }

@@ -17,7 +17,9 @@
  * roundings of Number() and * 1000 stay within N * 2^-52 < 0.5 of N, so the rule gives N: the
  * digits, read as an integer. Any other number is converted with Number() and the same rule.
  */
-import { MS_PER_DAY, daysFromCivil, daysInMonth } from '../engine/index.ts';
+import { daysFromCivil, daysInMonth } from '../engine/calendar.ts';
+
+const MS_PER_DAY = 86_400_000;
 import { encodeKey } from './byte-key-table.ts';
 
 /** A valid event of the catalog meter: see the scanner's fields. */
@@ -203,9 +205,11 @@ export class UsageByteScanner {
     const minutes = digits(bytes, at + 14, 2);
     const seconds = digits(bytes, at + 17, 2);
     if (year < 1970 || millis < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) return -1;
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;
+    if (month < 1 || month > 12 || day < 1 || day > 31) return -1;
     const dayKey = year * 10_000 + month * 100 + day;
     if (dayKey !== this.dayKey) {
+      // A new day: checked once, then remembered with its first instant (exports run day by day).
+      if (day > daysInMonth(year, month)) return -1;
       this.dayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
       this.dayKey = dayKey;
     }

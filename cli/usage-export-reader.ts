@@ -15,6 +15,10 @@ import { encodeKey } from './byte-key-table.ts';
 import { eventFromText, readText } from './rate-inputs.ts';
 import { NOT_SCANNED, SCANNED_EVENT, UsageByteScanner } from './usage-byte-scanner.ts';
 
+// Module-local copies: the hot loop compares with these (imported bindings are property reads).
+const EVENT = SCANNED_EVENT;
+const UNRECOGNISED = NOT_SCANNED;
+
 const CHUNK_BYTES = 4 << 20;
 const NEWLINE = 10;
 
@@ -103,11 +107,11 @@ class ExportReader {
     let start = 0;
     while (start < limit) {
       const kind = scanner.scan(chunk, start, limit);
-      if (kind === SCANNED_EVENT) {
+      if (kind === EVENT) {
         this.line += 1;
         sink.event(chunk, scanner.idStart, scanner.idEnd, scanner.customerStart, scanner.customerEnd, scanner.at, scanner.gpuMs, scanner.jobType);
         start = scanner.next;
-      } else if (kind !== NOT_SCANNED) {
+      } else if (kind !== UNRECOGNISED) {
         this.line += 1;
         this.otherEvents += 1;
         start = scanner.next;
