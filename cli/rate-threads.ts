@@ -20,7 +20,7 @@ import type { RateWorkerData, RateWorkerMessage, RateWorkerReply } from './rate-
 
 /** Events per batch, and batches a worker may have waiting (its ring of buffers). */
 export const BATCH_EVENTS = 4096;
-const QUEUED_BATCHES = 4;
+const QUEUED_BATCHES = 16;
 const WAIT_SLICE_MS = 1000;
 const GIVE_UP_MS = 10 * 60 * 1000;
 
