@@ -138,17 +138,18 @@ export function decodeInvoices(encoded: EncodedInvoices, customerIds: readonly s
   const { customerNumbers } = encoded;
   if (Array.isArray(encoded.columns)) return { invoices: encoded.columns as readonly Invoice[], customerNumbers };
   const { count, numbers, lineNumbers, strings, table } = encoded.columns as InvoiceColumns;
-  const invoices: Invoice[] = [];
+  const invoices = new Array<Invoice>(count);
   let n = 0;
   let l = 0;
   let s = 0;
   for (let index = 0; index < count; index += 1, n += INVOICE_NUMBERS) {
-    const lines: InvoiceLine[] = [];
     const lineTotal = numbers[n + 14]!;
     const planId = table[strings[s++]!]!;
     const interval = table[strings[s++]!]! as Invoice['interval'];
+    // Sized up front: an array grown by push reserves room for 17 lines (most invoices have one).
+    const lines = new Array<InvoiceLine>(lineTotal);
     for (let line = 0; line < lineTotal; line += 1, l += LINE_NUMBERS, s += LINE_STRINGS) {
-      lines.push({
+      lines[line] = {
         kind: table[strings[s]!]! as InvoiceLine['kind'],
         quantity: lineNumbers[l]!,
         unit: table[strings[s + 1]!]! as InvoiceLine['unit'],
@@ -156,10 +157,10 @@ export function decodeInvoices(encoded: EncodedInvoices, customerIds: readonly s
         at: lineNumbers[l + 2]!,
         planId: table[strings[s + 2]!]!,
         detail: table[strings[s + 3]!]!,
-      });
+      };
     }
     const exhaustedAt = numbers[n + 12]!;
-    invoices.push({
+    invoices[index] = {
       customerId: customerIds[customerNumbers[index]!]!,
       periodStartAt: numbers[n]!,
       periodEndAt: numbers[n + 1]!,
@@ -178,7 +179,7 @@ export function decodeInvoices(encoded: EncodedInvoices, customerIds: readonly s
       exhaustedAt: Number.isNaN(exhaustedAt) ? null : exhaustedAt,
       lines,
       totalCents: numbers[n + 13]!,
-    });
+    };
   }
   return { invoices, customerNumbers };
 }
