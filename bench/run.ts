@@ -20,7 +20,7 @@ const BENCHES: Record<string, Bench> = {
     run: () => [
       benchMemoryLatency(),
       benchRouteComplete(1_000_000, 10_000_000, 'uniform'),
-      benchRouteComplete(1_000_000, 10_000_000, 'uniform', 8),
+      benchRouteComplete(1_000_000, 10_000_000, 'uniform', 16),
       benchRouteComplete(1_000_000, 10_000_000, 'sessions'),
     ],
     byDefault: true,
