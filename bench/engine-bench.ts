@@ -12,15 +12,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type Account,
   type Mode,
-  accountOf,
-  complete,
+  completeByHandle,
   createEngine,
   formatIsoMs,
+  handleOf,
   jobTypeOf,
   subscribeCustomer,
-  submit,
+  submitByHandle,
+  warmAccounts,
 } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { rateFiles } from '../cli/engine-rate.ts';
@@ -71,23 +71,29 @@ function customerPicker(random: () => number, customers: number, picking: Custom
   };
 }
 
-export function benchRouteComplete(customers: number, jobs: number, picking: CustomerPicking): BenchFigure {
+/**
+ * Route + complete of `jobs` jobs over `customers` subscribed accounts, driven by handle. With
+ * `lookahead` > 0 the driver calls `warmAccounts` every `lookahead` jobs for the `lookahead` jobs
+ * after those (what a driver that knows its next jobs can do); 0 = no lookahead.
+ */
+export function benchRouteComplete(customers: number, jobs: number, picking: CustomerPicking, lookahead = 0): BenchFigure {
   const { catalog } = loadCatalog(CATALOG_FILE);
   const state = createEngine(catalog);
   const start = Date.parse('2026-01-01T00:00:00Z');
-  const accounts: Account[] = [];
+  const handles = new Uint32Array(customers);
   for (let index = 0; index < customers; index += 1) {
     const id = `cus_${index}`;
     subscribeCustomer(state, id, PLANS[index % 4]!, 'month', start + (index % 86_400) * 1000);
-    accounts.push(accountOf(state, id));
+    handles[index] = handleOf(state, id);
   }
   const grid = jobTypeOf(catalog, 'image_grid');
   const random = generator(42);
   const nextCustomer = customerPicker(random, customers, picking);
+  // Each job carries its customer's engine handle, as a driver's job record does.
   const picks = new Uint32Array(jobs);
   const modes: Mode[] = [];
   for (let index = 0; index < jobs; index += 1) {
-    picks[index] = nextCustomer();
+    picks[index] = handles[nextCustomer()]!;
     modes.push(random() < 0.1 ? 'turbo' : random() < 0.2 ? 'relax' : 'fast');
   }
   const jobIds = Array.from({ length: 1024 }, (_, index) => `job_${index}`);
@@ -96,22 +102,56 @@ export function benchRouteComplete(customers: number, jobs: number, picking: Cus
   let at = start + 86_400_000;
   let metered = 0;
   for (let index = 0; index < jobs; index += 1) {
-    const account = accounts[picks[index]!]!;
+    if (lookahead > 0 && index % lookahead === 0) warmAccounts(state, picks, index + lookahead, index + 2 * lookahead);
+    const handle = picks[index]!;
     at += 1;
-    const decision = submit(catalog, account, requests[modes[index]!], at);
+    const decision = submitByHandle(state, handle, requests[modes[index]!], at);
     if (decision.mode === 'blocked') continue;
-    const done = complete(catalog, account, { jobId: jobIds[index & 1023]!, mode: decision.mode }, 40_000, at);
+    const done = completeByHandle(state, handle, { jobId: jobIds[index & 1023]!, mode: decision.mode }, 40_000, at);
     if (done.usage !== null) metered += 1;
   }
   const seconds = (performance.now() - t0) / 1000;
   return {
-    name: picking === 'uniform' ? 'route+complete (uniform random customers)' : 'route+complete (sessions)',
+    name: `route+complete (${picking === 'uniform' ? 'uniform random customers' : 'sessions'}${lookahead > 0 ? `, driver warms accounts ${lookahead} jobs ahead` : ''})`,
     value: Math.round(jobs / seconds),
     unit: 'jobs/s',
     detail:
       `${jobs} jobs over ${customers} customers` +
       (picking === 'sessions' ? ` (${ACTIVE_CUSTOMERS} in session at a time, ~${1 / SESSION_END_PER_JOB} jobs per session)` : '') +
       ` in ${seconds.toFixed(2)} s; ${metered} usage events emitted`,
+  };
+}
+
+/**
+ * The machine's memory latency, for reading the route + complete figures: the time of one read
+ * that depends on the previous one, at random places in a 128 MB array (a million 128-byte
+ * records, as the engine's hot records are). One such read is what a job on a cold account waits.
+ */
+export function benchMemoryLatency(): BenchFigure {
+  const records = 1 << 20;
+  const stride = 16;
+  const order = new Uint32Array(records);
+  for (let index = 0; index < records; index += 1) order[index] = index;
+  const random = generator(11);
+  for (let index = records - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    const swap = order[index]!;
+    order[index] = order[other]!;
+    order[other] = swap;
+  }
+  // One cycle through every record in random order: each read gives the next record's number.
+  const next = new Float64Array(records * stride);
+  for (let index = 0; index < records; index += 1) next[order[index]! * stride] = order[(index + 1) % records]!;
+  const reads = 5_000_000;
+  let record = order[0]!;
+  const t0 = performance.now();
+  for (let read = 0; read < reads; read += 1) record = next[record * stride]!;
+  const nanoseconds = ((performance.now() - t0) * 1e6) / reads;
+  return {
+    name: 'memory latency (dependent random reads)',
+    value: Math.round(nanoseconds),
+    unit: 'ns',
+    detail: `${reads} reads over a ${(records * stride * 8) / 2 ** 20} MB array; ended at record ${record}`,
   };
 }
 

@@ -6,7 +6,7 @@
  *   npm run bench -- sim-scaling sim-million
  * Benchmarks measure; tests never time anything.
  */
-import { type BenchFigure, benchRate, benchRouteComplete } from './engine-bench.ts';
+import { type BenchFigure, benchMemoryLatency, benchRate, benchRouteComplete } from './engine-bench.ts';
 import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
 interface Bench {
@@ -17,7 +17,12 @@ interface Bench {
 
 const BENCHES: Record<string, Bench> = {
   'route-complete': {
-    run: () => [benchRouteComplete(1_000_000, 10_000_000, 'uniform'), benchRouteComplete(1_000_000, 10_000_000, 'sessions')],
+    run: () => [
+      benchMemoryLatency(),
+      benchRouteComplete(1_000_000, 10_000_000, 'uniform'),
+      benchRouteComplete(1_000_000, 10_000_000, 'uniform', 16),
+      benchRouteComplete(1_000_000, 10_000_000, 'sessions'),
+    ],
     byDefault: true,
   },
   rate: { run: () => benchRate(2_000_000, 100_000), byDefault: true },

@@ -8,7 +8,7 @@
  * and `schedule` files a new entry whenever an account's next due instant moves earlier.
  */
 import type { Catalog, Interval, JobTypeDef, PlanDef } from './catalog.ts';
-import { Account, AccountStore, type AccountData, type Invoice, NEVER, NO_INVOICES } from './account.ts';
+import { Account, AccountStore, type AccountData, type Invoice, NEVER, NO_INVOICES, hotBase } from './account.ts';
 import { advance } from './ledger.ts';
 import { type GrantResult, type TopupPurchase, grantBonus, purchaseTopup } from './grants.ts';
 import { type PlanChangeResult, cancel, changePlan, subscribe } from './subscription.ts';
@@ -43,6 +43,30 @@ export function accountOf(state: EngineState, customerId: string): Account {
     state.accounts.set(customerId, account);
   }
   return account;
+}
+
+/**
+ * The handle of the customer's account (created on first use): what `submitByHandle`,
+ * `completeByHandle` and `dispatchHeldByHandle` take. Stable for the engine's lifetime.
+ */
+export function handleOf(state: EngineState, customerId: string): number {
+  return accountOf(state, customerId).handle;
+}
+
+/**
+ * Reads the hot records of the accounts `handles[from]` .. `handles[to - 1]` so that they are in
+ * cache when their jobs come. A job's first read of a cold record waits the full memory latency
+ * (about 300 ns on the benchmark machine, more than the rest of route + complete), while the reads
+ * of one call overlap one another. A driver that knows its next jobs' customers (a replay, a
+ * simulator's drawn arrivals) calls it every few jobs for the few after those. Changes nothing
+ * but `AccountStore.warmed`, which is written so that the reads are not optimised away.
+ */
+export function warmAccounts(state: EngineState, handles: ArrayLike<number>, from: number, to: number): void {
+  const hot = state.store.hot;
+  const end = Math.min(to, handles.length);
+  let sum = 0;
+  for (let index = from; index < end; index += 1) sum += hot[hotBase(handles[index]!)]!;
+  state.store.warmed = sum;
 }
 
 /** Files the account in the due-queue if its next due instant is earlier than its entry. */

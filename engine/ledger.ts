@@ -10,7 +10,7 @@
  */
 import { addMonthsClamped } from './calendar.ts';
 import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
-import { type Account, type Lot, NEVER, compareLots, keepClosed, resetUsage } from './account.ts';
+import { type Account, type AccountStore, type Lot, H, hotBase, NEVER, compareLots, keepClosed, resetUsage } from './account.ts';
 import { closePeriod, feeLine } from './invoice.ts';
 
 function assertLedger(condition: unknown, message: string): asserts condition {
@@ -43,10 +43,11 @@ export function grantLot(
     grantedAt: at,
     expiresAt,
   };
-  let index = account.lots.length;
-  while (index > 0 && compareLots(account.lots[index - 1]!, lot) > 0) index -= 1;
-  account.lots.splice(index, 0, lot);
-  account.headLot = account.lots[0]!;
+  const lots = account.lots;
+  let index = lots.length;
+  while (index > 0 && compareLots(lots[index - 1]!, lot) > 0) index -= 1;
+  lots.splice(index, 0, lot);
+  account.setLots(lots);
   account.balanceMs += grantMs;
   account.grantedMs += grantMs;
   if (kind === 'included') account.includedMs += grantMs;
@@ -59,28 +60,39 @@ export function grantLot(
  * covers. Records the instant the balance first reaches zero in the cycle.
  */
 export function burn(account: Account, chargeMs: number, at: number): void {
+  if (!burnFromHead(account.store, account.handle, chargeMs)) burnLots(account, chargeMs, at);
+}
+
+/**
+ * The common burn, on the hot record alone: the head lot covers the charge and keeps some time.
+ * False (and nothing changed) when the charge needs `burnLots`.
+ */
+export function burnFromHead(store: AccountStore, handle: number, chargeMs: number): boolean {
+  const hot = store.hot;
+  const base = hotBase(handle);
+  if (!(hot[base + H.headMs]! > chargeMs)) return false;
+  hot[base + H.headMs] = hot[base + H.headMs]! - chargeMs;
+  hot[base + H.balanceMs] = hot[base + H.balanceMs]! - chargeMs;
+  hot[base + H.consumedMs] = hot[base + H.consumedMs]! + chargeMs;
+  return true;
+}
+
+/** Any burn: lot after lot in burn order, then overage. */
+export function burnLots(account: Account, chargeMs: number, at: number): void {
   let need = chargeMs;
-  let lot = account.headLot;
-  // The common case touches only the head lot: no array access.
-  if (lot !== null && lot.remainingMs > need) {
-    lot.remainingMs -= need;
-    account.consumedMs += need;
-    account.balanceMs -= need;
-    return;
-  }
   const lots = account.lots;
-  while (need > 0 && lot !== null) {
+  let drained = 0;
+  while (need > 0 && drained < lots.length) {
+    const lot = lots[drained]!;
     const take = lot.remainingMs < need ? lot.remainingMs : need;
     lot.remainingMs -= take;
     need -= take;
     account.consumedMs += take;
     account.balanceMs -= take;
-    if (lot.remainingMs === 0) {
-      lots.shift();
-      lot = lots[0] ?? null;
-    }
+    if (lot.remainingMs === 0) drained += 1;
   }
-  account.headLot = lot;
+  if (drained > 0) lots.splice(0, drained);
+  account.setLots(lots);
   if (need > 0) account.usage.overageMs += need;
   if (account.balanceMs === 0 && account.usage.exhaustedAt === null && chargeMs > 0) {
     account.usage.exhaustedAt = at;
@@ -99,8 +111,7 @@ function expireLots(account: Account, predicate: (lot: Lot) => boolean): void {
       kept.push(lot);
     }
   }
-  account.lots = kept;
-  account.headLot = kept[0] ?? null;
+  account.setLots(kept);
 }
 
 /** Starts cycle `index` of the current anchor: grants the included allowance, bills a due fee. */

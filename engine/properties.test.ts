@@ -15,13 +15,16 @@ import {
   accountOf,
   compileCatalog,
   complete,
+  completeByHandle,
   createEngine,
   drainClosed,
   jobTypeOf,
   rerate,
   subscribeCustomer,
   submit,
+  submitByHandle,
   tick,
+  warmAccounts,
 } from './index.ts';
 import { referenceBill } from './test/reference-biller.ts';
 import { DAY, HOUR, catalog, midjourneySpec, t } from './test/fixtures.ts';
@@ -120,21 +123,29 @@ describe('engine properties', () => {
   });
 });
 
-/** Drives the engine directly over a trace; returns usage events emitted and the state. */
-function drive(state: EngineState, events: readonly RerateEvent[], sent: UsageEvent[]): Invoice[] {
+/**
+ * Drives the engine directly over a trace, through the account API or (`byHandle`) the handle API
+ * with `warmAccounts` ahead; returns the invoices ticked out and collects the usage events sent.
+ */
+function drive(state: EngineState, events: readonly RerateEvent[], sent: UsageEvent[], byHandle = false): Invoice[] {
   const invoices: Invoice[] = [];
-  for (const event of events) {
+  const handles = events.map((event) => accountOf(state, event.customerId).handle);
+  events.forEach((event, index) => {
     invoices.push(...tick(state, event.at).invoices);
     const account = accountOf(state, event.customerId);
     const jobType = jobTypeOf(catalog, event.jobType ?? 'image_grid');
     const mode: Mode = event.gpuMs % 3 === 0 ? 'relax' : event.gpuMs % 3 === 1 ? 'turbo' : 'fast';
-    const decision = submit(catalog, account, { jobType, mode }, event.at);
-    if (decision.mode === 'blocked') continue;
+    if (byHandle) warmAccounts(state, handles, index + 1, index + 4);
+    const decision = byHandle
+      ? submitByHandle(state, handles[index]!, { jobType, mode }, event.at)
+      : submit(catalog, account, { jobType, mode }, event.at);
+    if (decision.mode === 'blocked') return;
     if (decision.start === 'queued') throw new Error('no job should queue: each completes at once');
-    const done = complete(catalog, account, { jobId: event.eventId, mode: decision.mode }, event.gpuMs, event.at);
+    const job = { jobId: event.eventId, mode: decision.mode };
+    const done = byHandle ? completeByHandle(state, handles[index]!, job, event.gpuMs, event.at) : complete(catalog, account, job, event.gpuMs, event.at);
     if (done.usage !== null) sent.push(done.usage);
     expect(accountInvariantErrors(account)).toEqual([]);
-  }
+  });
   return invoices;
 }
 
@@ -166,6 +177,26 @@ describe('engine properties (driven directly)', () => {
         const invoicedFastMs = invoices.reduce((sum, invoice) => sum + invoice.fastMs, 0);
         const meteredMs = sent.reduce((sum, event) => sum + Math.round(Number(event.metadata?.gpu_seconds) * 1000), 0);
         expect(meteredMs).toBe(invoicedFastMs + ledgerFastMs);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('driving by handle (warming accounts ahead) gives the same decisions, events, invoices and state as by account', () => {
+    fc.assert(
+      fc.property(ordered, (trace) => {
+        const end = t('2027-01-01T00:00:00Z');
+        const run = (byHandle: boolean) => {
+          const state = freshState(trace);
+          const sent: UsageEvent[] = [];
+          const invoices = [...drive(state, trace.events, sent, byHandle), ...tick(state, end).invoices, ...drainClosed(state)];
+          return { invoices, events: JSON.stringify(sent), snapshot: snapshotEngine(state) };
+        };
+        const byHandle = run(true);
+        const byAccount = run(false);
+        expect(byHandle.events).toBe(byAccount.events);
+        expect(byHandle.invoices).toEqual(byAccount.invoices);
+        expect(byHandle.snapshot).toEqual(byAccount.snapshot);
       }),
       { numRuns: 150 },
     );

@@ -17,7 +17,8 @@
  * Relax priority: the customer's Relax GPU time this cycle (less is served first), reset at renewal.
  */
 import { type Catalog, type JobTypeDef, type Mode, type PlanDef, relaxAllowed } from './catalog.ts';
-import type { Account } from './account.ts';
+import { type Account, type AccountStore, H, hotBase, NO_PLAN } from './account.ts';
+import type { EngineState } from './engine.ts';
 import { advance } from './ledger.ts';
 
 export type BlockReason =
@@ -59,12 +60,16 @@ function granted(mode: Mode, reason: RouteReason, start: 'now' | 'queued'): Rout
   return Object.freeze({ mode, reason, priority: 0, start, unblock: NONE });
 }
 
-const FAST_GRANTS = {
-  fast_balance: { fast: { now: granted('fast', 'fast_balance', 'now'), queued: granted('fast', 'fast_balance', 'queued') },
-    turbo: { now: granted('turbo', 'fast_balance', 'now'), queued: granted('turbo', 'fast_balance', 'queued') } },
-  metered_overage: { fast: { now: granted('fast', 'metered_overage', 'now'), queued: granted('fast', 'metered_overage', 'queued') },
-    turbo: { now: granted('turbo', 'metered_overage', 'now'), queued: granted('turbo', 'metered_overage', 'queued') } },
-} as const;
+/** The shared Fast/Turbo grants of one reason, indexed by `grantIndex`. */
+function grants(reason: RouteReason): readonly RouteDecision[] {
+  return [granted('fast', reason, 'now'), granted('fast', reason, 'queued'), granted('turbo', reason, 'now'), granted('turbo', reason, 'queued')];
+}
+const BALANCE_GRANTS = grants('fast_balance');
+const METERED_GRANTS = grants('metered_overage');
+
+function grantIndex(mode: Mode, start: 'now' | 'queued'): number {
+  return (mode === 'turbo' ? 2 : 0) + (start === 'now' ? 0 : 1);
+}
 
 function blocked(reason: BlockReason, unblock: readonly Unblock[]): RouteDecision {
   return { mode: 'blocked', reason, priority: 0, start: null, unblock };
@@ -100,18 +105,68 @@ function relaxBlock(catalog: Catalog, plan: PlanDef, jobType: JobTypeDef): Route
 }
 
 /** Where the job can start given the customer's jobs in flight, or the block it hits. */
-function admission(account: Account, plan: PlanDef, mode: Mode): 'now' | 'queued' | RouteDecision {
-  const running = mode === 'relax' ? account.inFlightRelax : account.inFlightFast;
+function admission(hot: Float64Array, base: number, plan: PlanDef, mode: Mode): 'now' | 'queued' | RouteDecision {
+  const running = mode === 'relax' ? hot[base + H.inFlightRelax]! : hot[base + H.inFlightFast]!;
   const limit = mode === 'relax' ? plan.concurrencyRelax : plan.concurrencyFast;
   if (running < limit) return 'now';
-  if (account.held < plan.queueLimit) return 'queued';
+  if (hot[base + H.held]! < plan.queueLimit) return 'queued';
   return blocked(plan.queueLimit === 0 ? 'concurrency_limit' : 'queue_full', [{ action: 'wait_for_jobs' }]);
 }
 
-function relaxDecision(account: Account, plan: PlanDef, reason: RouteReason): RouteDecision {
-  const start = admission(account, plan, 'relax');
+function relaxDecision(hot: Float64Array, base: number, plan: PlanDef, reason: RouteReason): RouteDecision {
+  const start = admission(hot, base, plan, 'relax');
   if (typeof start !== 'string') return start;
-  return { mode: 'relax', reason, priority: account.usage.relaxMs, start, unblock: NONE };
+  return { mode: 'relax', reason, priority: hot[base + H.relaxMs]!, start, unblock: NONE };
+}
+
+/**
+ * Decides where a job request of the account with this handle goes at `at`. Catches the account
+ * up with renewals and expiries due by `at` first; otherwise changes nothing. Reads only the
+ * account's hot record (see AccountStore).
+ */
+function routeRecord(catalog: Catalog, store: AccountStore, handle: number, request: JobRequest, at: number): RouteDecision {
+  const base = hotBase(handle);
+  if (at >= store.hot[base + H.nextDueAt]!) advance(catalog, store.accounts[handle]!, at);
+  const hot = store.hot;
+  const rank = hot[base + H.planRank]!;
+  if (rank === NO_PLAN) return blocked('no_active_subscription', [{ action: 'subscribe' }]);
+  const plan = catalog.planList[rank | 0]!;
+  const jobType = request.jobType;
+  if (request.mode === 'relax') {
+    if (!relaxAllowed(catalog, plan, jobType)) return relaxBlock(catalog, plan, jobType);
+    return relaxDecision(hot, base, plan, 'relax_requested');
+  }
+  const balanceMs = hot[base + H.balanceMs]!;
+  if (balanceMs > 0 || plan.overagePolicy === 'metered') {
+    const start = admission(hot, base, plan, request.mode);
+    if (typeof start !== 'string') return start;
+    return (balanceMs > 0 ? BALANCE_GRANTS : METERED_GRANTS)[grantIndex(request.mode, start)]!;
+  }
+  if (relaxAllowed(catalog, plan, jobType)) return relaxDecision(hot, base, plan, 'fast_exhausted_relax');
+  return exhaustedBlock(catalog, plan, jobType);
+}
+
+/** Records an admitted decision in the record: the job is dispatched now or held in the customer's queue. */
+function admitRecord(store: AccountStore, handle: number, decision: RouteDecision): void {
+  const hot = store.hot;
+  const base = hotBase(handle);
+  if (decision.mode === 'blocked') {
+    hot[base + H.blockedJobs] = hot[base + H.blockedJobs]! + 1;
+    return;
+  }
+  if (decision.reason === 'fast_exhausted_relax') hot[base + H.fallbackJobs] = hot[base + H.fallbackJobs]! + 1;
+  if (decision.start === 'queued') hot[base + H.held] = hot[base + H.held]! + 1;
+  else if (decision.mode === 'relax') hot[base + H.inFlightRelax] = hot[base + H.inFlightRelax]! + 1;
+  else hot[base + H.inFlightFast] = hot[base + H.inFlightFast]! + 1;
+}
+
+function dispatchHeldRecord(store: AccountStore, handle: number, mode: Mode): void {
+  const hot = store.hot;
+  const base = hotBase(handle);
+  if (hot[base + H.held]! <= 0) throw new Error(`router: no held job for ${store.accounts[handle]!.customerId}`);
+  hot[base + H.held] = hot[base + H.held]! - 1;
+  if (mode === 'relax') hot[base + H.inFlightRelax] = hot[base + H.inFlightRelax]! + 1;
+  else hot[base + H.inFlightFast] = hot[base + H.inFlightFast]! + 1;
 }
 
 /**
@@ -119,49 +174,40 @@ function relaxDecision(account: Account, plan: PlanDef, reason: RouteReason): Ro
  * due by `at` first; otherwise changes nothing (see `submit` to also admit the job).
  */
 export function route(catalog: Catalog, account: Account, request: JobRequest, at: number): RouteDecision {
-  if (at >= account.nextDueAt) advance(catalog, account, at);
-  const plan = account.plan;
-  if (plan === null) return blocked('no_active_subscription', [{ action: 'subscribe' }]);
-  const jobType = request.jobType;
-  if (request.mode === 'relax') {
-    if (!relaxAllowed(catalog, plan, jobType)) return relaxBlock(catalog, plan, jobType);
-    return relaxDecision(account, plan, 'relax_requested');
-  }
-  const metered = plan.overagePolicy === 'metered';
-  if (account.balanceMs > 0 || metered) {
-    const start = admission(account, plan, request.mode);
-    if (typeof start !== 'string') return start;
-    return FAST_GRANTS[account.balanceMs > 0 ? 'fast_balance' : 'metered_overage'][request.mode][start];
-  }
-  if (relaxAllowed(catalog, plan, jobType)) return relaxDecision(account, plan, 'fast_exhausted_relax');
-  return exhaustedBlock(catalog, plan, jobType);
+  return routeRecord(catalog, account.store, account.handle, request, at);
 }
 
 /** Records an admitted decision: the job is dispatched now or held in the customer's queue. */
 export function admit(account: Account, decision: RouteDecision): void {
-  if (decision.mode === 'blocked') {
-    account.usage.blockedJobs += 1;
-    return;
-  }
-  if (decision.reason === 'fast_exhausted_relax') account.usage.fallbackJobs += 1;
-  if (decision.start === 'queued') account.held += 1;
-  else if (decision.mode === 'relax') account.inFlightRelax += 1;
-  else account.inFlightFast += 1;
+  admitRecord(account.store, account.handle, decision);
 }
 
 /** Routes and admits a job request in one step (what drivers normally call). */
 export function submit(catalog: Catalog, account: Account, request: JobRequest, at: number): RouteDecision {
-  const decision = route(catalog, account, request, at);
-  admit(account, decision);
+  const decision = routeRecord(catalog, account.store, account.handle, request, at);
+  admitRecord(account.store, account.handle, decision);
+  return decision;
+}
+
+/**
+ * `submit` for the account with this handle (`Account.handle`, `handleOf`): the same decision,
+ * without touching the account object on the common path. Drivers holding millions of accounts
+ * use the handle forms (see docs/ARCHITECTURE.md, performance).
+ */
+export function submitByHandle(state: EngineState, handle: number, request: JobRequest, at: number): RouteDecision {
+  const decision = routeRecord(state.catalog, state.store, handle, request, at);
+  admitRecord(state.store, handle, decision);
   return decision;
 }
 
 /** A held job of `mode` leaves the customer's queue and is dispatched to the fleet. */
 export function dispatchHeld(account: Account, mode: Mode): void {
-  if (account.held <= 0) throw new Error(`router: no held job for ${account.customerId}`);
-  account.held -= 1;
-  if (mode === 'relax') account.inFlightRelax += 1;
-  else account.inFlightFast += 1;
+  dispatchHeldRecord(account.store, account.handle, mode);
+}
+
+/** `dispatchHeld` for the account with this handle. */
+export function dispatchHeldByHandle(state: EngineState, handle: number, mode: Mode): void {
+  dispatchHeldRecord(state.store, handle, mode);
 }
 
 /** Whether a job of `mode` may be dispatched now under the plan's concurrency limit. */

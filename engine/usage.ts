@@ -10,9 +10,10 @@
  */
 import { type Catalog, type Mode, MS_PER_SECOND } from './catalog.ts';
 import { formatIsoMs } from './calendar.ts';
-import type { Account } from './account.ts';
+import { type Account, type AccountStore, H, hotBase } from './account.ts';
+import type { EngineState } from './engine.ts';
 import type { UsageEvent } from './meter.ts';
-import { advance, burn } from './ledger.ts';
+import { advance, burnFromHead, burnLots } from './ledger.ts';
 
 export interface CompletedJob {
   /** The driver's job id; unique per job. */
@@ -37,17 +38,19 @@ const RELAX_COMPLETION: Completion = Object.freeze({ chargedMs: 0, usage: null }
  * pays nothing for them; `toJSON` gives the exact wire object.
  */
 class MeteredUsage implements UsageEvent, Completion {
-  readonly customer_id: string;
   readonly event_name: string;
   readonly chargedMs: number;
+  private readonly store: AccountStore;
+  private readonly handle: number;
   private readonly jobId: string;
   private readonly at: number;
   private readonly meterKey: string;
   private readonly mode: Mode;
 
-  constructor(catalog: Catalog, customerId: string, jobId: string, mode: Mode, chargedMs: number, at: number) {
-    this.customer_id = customerId;
+  constructor(catalog: Catalog, store: AccountStore, handle: number, jobId: string, mode: Mode, chargedMs: number, at: number) {
     this.event_name = catalog.meterEventName;
+    this.store = store;
+    this.handle = handle;
     this.jobId = jobId;
     this.at = at;
     this.chargedMs = chargedMs;
@@ -57,6 +60,10 @@ class MeteredUsage implements UsageEvent, Completion {
 
   get usage(): UsageEvent {
     return this;
+  }
+
+  get customer_id(): string {
+    return this.store.accounts[this.handle]!.customerId;
   }
 
   get event_id(): string {
@@ -81,42 +88,56 @@ export function usageEventId(jobId: string): string {
   return `${jobId}:gpu`;
 }
 
-function releaseSlot(account: Account, mode: Mode): void {
+function validGpuMs(gpuMs: number): void {
+  if (!Number.isSafeInteger(gpuMs) || gpuMs < 0) throw new Error(`usage: GPU time ${gpuMs} ms is not a whole number >= 0`);
+}
+
+/** Catches the account up to `at` and frees the job's slot. */
+function release(catalog: Catalog, store: AccountStore, handle: number, mode: Mode, at: number): void {
+  const base = hotBase(handle);
+  if (at >= store.hot[base + H.nextDueAt]!) advance(catalog, store.accounts[handle]!, at);
+  const hot = store.hot;
+  const field = mode === 'relax' ? H.inFlightRelax : H.inFlightFast;
+  if (hot[base + field]! <= 0) throw new Error(`usage: no ${mode === 'relax' ? 'relax' : 'fast'} job in flight for ${store.accounts[handle]!.customerId}`);
+  hot[base + field] = hot[base + field]! - 1;
+}
+
+/** Completion on the account's hot record (the cold record only when the head lot runs out). */
+function completeRecord(catalog: Catalog, store: AccountStore, handle: number, job: CompletedJob, gpuMs: number, at: number): Completion {
+  validGpuMs(gpuMs);
+  const mode = job.mode;
+  release(catalog, store, handle, mode, at);
+  const hot = store.hot;
+  const base = hotBase(handle);
   if (mode === 'relax') {
-    if (account.inFlightRelax <= 0) throw new Error(`usage: no relax job in flight for ${account.customerId}`);
-    account.inFlightRelax -= 1;
-  } else {
-    if (account.inFlightFast <= 0) throw new Error(`usage: no fast job in flight for ${account.customerId}`);
-    account.inFlightFast -= 1;
+    hot[base + H.relaxMs] = hot[base + H.relaxMs]! + gpuMs;
+    hot[base + H.relaxJobs] = hot[base + H.relaxJobs]! + 1;
+    return RELAX_COMPLETION;
   }
+  const chargedMs = mode === 'turbo' ? gpuMs * catalog.turboMultiplier : gpuMs;
+  if (!burnFromHead(store, handle, chargedMs)) burnLots(store.accounts[handle]!, chargedMs, at);
+  hot[base + H.fastMs] = hot[base + H.fastMs]! + chargedMs;
+  if (mode === 'turbo') {
+    hot[base + H.turboMs] = hot[base + H.turboMs]! + chargedMs;
+    hot[base + H.turboJobs] = hot[base + H.turboJobs]! + 1;
+  } else {
+    hot[base + H.fastJobs] = hot[base + H.fastJobs]! + 1;
+  }
+  return new MeteredUsage(catalog, store, handle, job.jobId, mode, chargedMs, at);
 }
 
 /** A dispatched job finished at `at` after `gpuMs` of GPU time (integer ms >= 0). */
 export function complete(catalog: Catalog, account: Account, job: CompletedJob, gpuMs: number, at: number): Completion {
-  if (!Number.isSafeInteger(gpuMs) || gpuMs < 0) throw new Error(`usage: GPU time ${gpuMs} ms is not a whole number >= 0`);
-  if (at >= account.nextDueAt) advance(catalog, account, at);
-  releaseSlot(account, job.mode);
-  const usage = account.usage;
-  if (job.mode === 'relax') {
-    usage.relaxMs += gpuMs;
-    usage.relaxJobs += 1;
-    return RELAX_COMPLETION;
-  }
-  const chargedMs = job.mode === 'turbo' ? gpuMs * catalog.turboMultiplier : gpuMs;
-  burn(account, chargedMs, at);
-  usage.fastMs += chargedMs;
-  if (job.mode === 'turbo') {
-    usage.turboMs += chargedMs;
-    usage.turboJobs += 1;
-  } else {
-    usage.fastJobs += 1;
-  }
-  return new MeteredUsage(catalog, account.customerId, job.jobId, job.mode, chargedMs, at);
+  return completeRecord(catalog, account.store, account.handle, job, gpuMs, at);
+}
+
+/** `complete` for the account with this handle (see `submitByHandle`). */
+export function completeByHandle(state: EngineState, handle: number, job: CompletedJob, gpuMs: number, at: number): Completion {
+  return completeRecord(state.catalog, state.store, handle, job, gpuMs, at);
 }
 
 /** A dispatched job failed at `at`: its slot is freed and nothing is charged. */
 export function fail(catalog: Catalog, account: Account, job: CompletedJob, at: number): void {
-  if (at >= account.nextDueAt) advance(catalog, account, at);
-  releaseSlot(account, job.mode);
+  release(catalog, account.store, account.handle, job.mode, at);
   account.usage.failedJobs += 1;
 }
