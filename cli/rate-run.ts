@@ -1,13 +1,14 @@
 /**
  * `rateFiles`: the inputs of `engine rate` read, validated and re-rated, fast enough for exports
- * of millions of events (>= 500k events/s on two cores; see bench/engine-bench.ts).
+ * of millions of events (bench/engine-bench.ts measures it).
  *
  * - The export is read as bytes (usage-export-reader.ts); repeated event_ids are dropped with a
  *   ByteKeyTable (the first in input order counts); customers become numbers.
- * - Customers are split into partitions (customer number modulo the partition count), each rated
- *   by its own Rerater: in this thread, or in worker threads while this one reads (rate-threads.ts).
- *   Accounts never affect each other, so the merged result is the single Rerater's, exactly:
- *   invoices merged by (customer id, period start), refusals in replay order.
+ * - A large export's customers are split among worker threads (customer number modulo the worker
+ *   count), each rating its share with its own Rerater while this thread reads (rate-threads.ts);
+ *   a small one is rated in this thread. Accounts never affect each other, so the merged result
+ *   is the single Rerater's, exactly: invoices by (customer id, period start), refusals in replay
+ *   order, every partition brought to the export's last instant.
  * - A time-ordered export is rated as it is read. When an event comes earlier than one already
  *   passed on, the export is read again, its events sorted by instant (input order on ties) and
  *   rated from the start, as `rerate` does.
@@ -76,8 +77,7 @@ export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateRe
     const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
     const inputs: RateInputs = { catalog, spec, subscriptions, purchases, customers: new CustomerTable(subscriptions, purchases) };
-    const plan = planPartitions(workers.length);
-    const stream = new StreamingRate(startPartitions(inputs, workers, plan), plan, inputs, expectedEvents(files.events));
+    const stream = new StreamingRate(startPartitions(inputs, workers), inputs, expectedEvents(files.events));
     readUsageExport(files.events, catalog, issues, stream);
     if (issues.length > 0) throw new InputError(issues);
     if (stream.ordered) return stream.finish();
@@ -98,7 +98,7 @@ interface RateInputs {
 }
 
 /** Customer ids numbered in order of appearance: subscriptions, purchases, then events. */
-export class CustomerTable {
+class CustomerTable {
   readonly keys = new ByteKeyTable(1 << 16);
   readonly ids: string[] = [];
   private scratch: Uint8Array = new Uint8Array(256);
@@ -118,24 +118,13 @@ export class CustomerTable {
 }
 
 /**
- * Which partition rates each customer: customer n goes to partition owners[n % owners.length].
- * Partition 0 is rated in this thread when `local` is set, the others by the workers in order.
+ * The partitions: customer n (with its subscription and purchases) goes to worker n % count, or
+ * to the one partition in this thread when there are no workers. Sends the workers their setups.
  */
-interface PartitionPlan {
-  readonly owners: readonly number[];
-  readonly local: boolean;
-}
-
-function planPartitions(workers: number): PartitionPlan {
-  if (workers === 0) return { owners: [0], local: true };
-  return { owners: Array.from({ length: workers }, (_, index) => index), local: false };
-}
-
-/** The partitions' setups (see PartitionPlan), sent to the workers; the local partition made. */
-function startPartitions(inputs: RateInputs, workers: readonly WorkerPartition[], plan: PartitionPlan): RatePartition[] {
-  const count = workers.length + (plan.local ? 1 : 0);
+function startPartitions(inputs: RateInputs, workers: readonly WorkerPartition[]): RatePartition[] {
+  const count = Math.max(1, workers.length);
   const { customers } = inputs;
-  const owner = (number: number) => plan.owners[number % plan.owners.length]!;
+  const owner = (number: number) => number % count;
   const setups = Array.from({ length: count }, () => ({
     subscriptions: [] as RerateSubscription[],
     purchases: [] as ReratePurchase[],
@@ -148,11 +137,9 @@ function startPartitions(inputs: RateInputs, workers: readonly WorkerPartition[]
   });
   for (const subscription of inputs.subscriptions) setups[owner(customers.numberOf(subscription.customerId))]!.subscriptions.push(subscription);
   for (const purchase of inputs.purchases) setups[owner(customers.numberOf(purchase.customerId))]!.purchases.push(purchase);
-  const partitions: RatePartition[] = plan.local ? [new LocalPartition(inputs.catalog, setups[0]!)] : [];
-  workers.forEach((worker, index) => {
-    worker.setup(inputs.spec, inputs.catalog, setups[partitions.length === 0 ? index : index + 1]!, customers.ids);
-  });
-  return [...partitions, ...workers];
+  if (workers.length === 0) return [new LocalPartition(inputs.catalog, setups[0]!)];
+  workers.forEach((worker, index) => worker.setup(inputs.spec, inputs.catalog, setups[index]!, customers.ids));
+  return [...workers];
 }
 
 /**
@@ -170,24 +157,20 @@ function lastInstant(lastEventAt: number, inputs: RateInputs): number {
  * Passes a time-ordered export's events to the partitions as they are read, in batches, dropping
  * repeated event_ids; stops passing them on (`ordered` false) at the first event out of order.
  */
-export class StreamingRate implements UsageSink {
+class StreamingRate implements UsageSink {
   ordered = true;
   private duplicates = 0;
   private lastAt = Number.NEGATIVE_INFINITY;
   private readonly eventIds: ByteKeyTable;
   private readonly batches: EventBatchBuilder[];
-
-  private readonly owners: readonly number[];
   private readonly customers: CustomerTable;
 
   constructor(
     private readonly partitions: readonly RatePartition[],
-    plan: PartitionPlan,
     private readonly inputs: RateInputs,
     expectedEvents: number,
   ) {
     this.customers = inputs.customers;
-    this.owners = plan.owners;
     this.eventIds = new ByteKeyTable(expectedEvents);
     this.batches = partitions.map((partition) => new EventBatchBuilder(BATCH_EVENTS, (bytes) => partition.lend(bytes)));
   }
@@ -205,7 +188,7 @@ export class StreamingRate implements UsageSink {
     this.lastAt = at;
     let customer = this.customers.keys.find(bytes, customerStart, customerEnd);
     if (customer < 0) customer = this.newCustomer(bytes, customerStart, customerEnd);
-    const partition = this.owners[customer % this.owners.length]!;
+    const partition = customer % this.batches.length;
     const batch = this.batches[partition]!;
     batch.push(customer, at, gpuMs, jobType, bytes, idStart, idEnd);
     if (batch.full) this.partitions[partition]!.add(batch.take());
@@ -223,7 +206,7 @@ export class StreamingRate implements UsageSink {
   private newCustomer(bytes: Buffer, start: number, end: number): number {
     const customerId = decodeKey(bytes, start, end);
     const number = this.customers.numberOf(customerId);
-    this.batches[this.owners[number % this.owners.length]!]!.nameCustomer(number, customerId);
+    this.batches[number % this.batches.length]!.nameCustomer(number, customerId);
     return number;
   }
 }
@@ -268,13 +251,12 @@ class EventCollector implements UsageSink {
 function rateSorted(eventsFile: string, inputs: RateInputs, workers: readonly WorkerPartition[]): RerateResult {
   const events = new EventCollector(inputs.customers, expectedEvents(eventsFile));
   readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
-  const plan = planPartitions(workers.length);
-  const partitions = startPartitions(inputs, workers, plan); // every customer is known, and named, by now
+  const partitions = startPartitions(inputs, workers); // every customer is known, and named, by now
   const batches = partitions.map((partition) => new EventBatchBuilder(BATCH_EVENTS, (bytes) => partition.lend(bytes)));
   const ids = events.eventIds;
   for (const index of events.timeOrder()) {
     const customer = events.customerNumbers[index]!;
-    const partition = plan.owners[customer % plan.owners.length]!;
+    const partition = customer % batches.length;
     const batch = batches[partition]!;
     batch.push(customer, events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index));
     if (batch.full) partitions[partition]!.add(batch.take());

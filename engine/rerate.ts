@@ -89,7 +89,8 @@ function orderChanges(subscriptions: readonly RerateSubscription[], purchases: r
  * Callers rating millions of events resolve each customer's account once (`account`) and each
  * job type's request once (`request`), and hand events over as values (`addResolved`): no object
  * and no lookup per event. Accounts are independent of each other, so a caller may also split the
- * customers among several Reraters and merge their results (see cli/rate-run.ts).
+ * customers among several Reraters (as `engine rate` does on worker threads) and merge their
+ * results, once each is brought to the same last instant (`advanceTo`).
  */
 export class Rerater {
   private readonly state: EngineState;
