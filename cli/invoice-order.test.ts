@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Invoice } from '../engine/index.ts';
-import { orderInvoices } from './invoice-order.ts';
+import { customerRanks, orderInvoices } from './invoice-order.ts';
 
 const CUSTOMERS = ['cus_b', 'cus_a', 'cus_10', 'cus_9', 'é', 'cus_a2'];
 
@@ -26,7 +26,10 @@ describe('orderInvoices', () => {
           const invoices = list.slice(bounds[index]!, end);
           return { invoices, customerNumbers: new Int32Array(invoices.map((i) => CUSTOMERS.indexOf(i.customerId))) };
         });
-        expect(orderInvoices(chunks, CUSTOMERS)).toEqual(byComparison(list));
+        const sorted = byComparison(list);
+        expect(orderInvoices(chunks, CUSTOMERS)).toEqual(sorted);
+        expect(orderInvoices(chunks, CUSTOMERS, customerRanks(CUSTOMERS))).toEqual(sorted);
+        expect(orderInvoices(chunks, CUSTOMERS, customerRanks(CUSTOMERS.slice(0, 2)))).toEqual(sorted); // stale: recomputed
       }),
       { numRuns: 500 },
     );

@@ -16,8 +16,11 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Each customer number's position in customer id order. */
-function customerRanks(customerIds: readonly string[]): Int32Array {
+/**
+ * Each customer number's position in customer id order (`orderInvoices` takes it precomputed:
+ * ranking 100k ids costs ~0.1 s, better spent while waiting for workers than at the end).
+ */
+export function customerRanks(customerIds: readonly string[]): Int32Array {
   const order = Array.from({ length: customerIds.length }, (_, number) => number);
   order.sort((a, b) => compareText(customerIds[a]!, customerIds[b]!));
   const ranks = new Int32Array(customerIds.length);
@@ -27,10 +30,11 @@ function customerRanks(customerIds: readonly string[]): Int32Array {
 
 /**
  * The chunks' invoices ordered by customer id, then period start. `chunks` hold each customer's
- * invoices in the order they closed; `customerIds` names the customer numbers.
+ * invoices in the order they closed; `customerIds` names the customer numbers; `ranks` is
+ * `customerRanks` of them (of all of them: recomputed if customers were added since).
  */
-export function orderInvoices(chunks: readonly InvoiceChunk[], customerIds: readonly string[]): Invoice[] {
-  const ranks = customerRanks(customerIds);
+export function orderInvoices(chunks: readonly InvoiceChunk[], customerIds: readonly string[], ranks?: Int32Array): Invoice[] {
+  if (ranks === undefined || ranks.length !== customerIds.length) ranks = customerRanks(customerIds);
   const starts = new Int32Array(customerIds.length + 1);
   let total = 0;
   for (const { customerNumbers } of chunks) {

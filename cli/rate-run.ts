@@ -20,7 +20,7 @@ import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { ByteKeyTable, decodeKey, encodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
-import { orderInvoices } from './invoice-order.ts';
+import { customerRanks, orderInvoices } from './invoice-order.ts';
 import type { PartitionResult } from './partition-rater.ts';
 import { readPurchases, readSubscriptions } from './rate-inputs.ts';
 import { BATCH_EVENTS, LocalPartition, type RatePartition, WorkerPartition } from './rate-threads.ts';
@@ -78,6 +78,7 @@ export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateRe
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
     const inputs: RateInputs = { catalog, spec, subscriptions, purchases, customers: new CustomerTable(subscriptions, purchases) };
     const stream = new StreamingRate(startPartitions(inputs, workers), inputs, expectedEvents(files.events));
+    inputs.customers.rank(); // while the workers start
     readUsageExport(files.events, catalog, issues, stream);
     if (issues.length > 0) throw new InputError(issues);
     if (stream.ordered) return stream.finish();
@@ -101,10 +102,17 @@ interface RateInputs {
 class CustomerTable {
   readonly keys = new ByteKeyTable(1 << 16);
   readonly ids: string[] = [];
+  /** `customerRanks` of `ids`, once computed (see `rank`). */
+  ranks: Int32Array | undefined;
   private scratch: Uint8Array = new Uint8Array(256);
 
   constructor(subscriptions: readonly RerateSubscription[], purchases: readonly ReratePurchase[]) {
     for (const { customerId } of [...subscriptions, ...purchases]) this.numberOf(customerId);
+  }
+
+  /** Ranks the customers known so far by id, for ordering invoices at the end. */
+  rank(): void {
+    this.ranks = customerRanks(this.ids);
   }
 
   numberOf(customerId: string): number {
@@ -200,7 +208,7 @@ class StreamingRate implements UsageSink {
     });
     const endAt = lastInstant(this.lastAt, this.inputs);
     for (const partition of this.partitions) partition.end(endAt);
-    return mergeResults(this.partitions.map((partition) => partition.result()), this.duplicates, this.inputs.purchases, this.customers.ids);
+    return mergeResults(this.partitions.map((partition) => partition.result()), this.duplicates, this.inputs.purchases, this.customers);
   }
 
   private newCustomer(bytes: Buffer, start: number, end: number): number {
@@ -264,7 +272,7 @@ function rateSorted(eventsFile: string, inputs: RateInputs, workers: readonly Wo
   batches.forEach((batch, partition) => partitions[partition]!.add(batch.take()));
   const endAt = lastInstant(events.at.reduce((latest, at) => Math.max(latest, at), Number.NEGATIVE_INFINITY), inputs);
   for (const partition of partitions) partition.end(endAt);
-  return mergeResults(partitions.map((partition) => partition.result()), events.duplicates, inputs.purchases, inputs.customers.ids);
+  return mergeResults(partitions.map((partition) => partition.result()), events.duplicates, inputs.purchases, inputs.customers);
 }
 
 function compareText(a: string, b: string): number {
@@ -276,8 +284,8 @@ function compareText(a: string, b: string): number {
  * start) (each customer lives in one partition), refusals in the order the purchases were
  * replayed (instant, purchase id, input order).
  */
-function mergeResults(results: readonly PartitionResult[], duplicateEvents: number, purchases: readonly ReratePurchase[], customerIds: readonly string[]): RerateResult {
-  const invoices = orderInvoices(results.flatMap((result) => result.chunks), customerIds);
+function mergeResults(results: readonly PartitionResult[], duplicateEvents: number, purchases: readonly ReratePurchase[], customers: CustomerTable): RerateResult {
+  const invoices = orderInvoices(results.flatMap((result) => result.chunks), customers.ids, customers.ranks);
   const refusedPurchases: RerateRefusal[] = results.flatMap((result) => result.refusedPurchases);
   if (results.length > 1 && refusedPurchases.length > 1) {
     const replayOrder = purchases
