@@ -38,8 +38,11 @@ export interface RateOptions {
   readonly threads?: number;
 }
 
-/** Exports smaller than this are rated in this thread: starting workers costs more than it saves. */
-const THREADS_FROM_BYTES = 16 << 20;
+/**
+ * Exports smaller than this (~400k events) are rated in this thread: starting workers, handing
+ * them their customers and decoding the invoices they send back costs more than it saves.
+ */
+const THREADS_FROM_BYTES = 64 << 20;
 const MAX_THREADS = 4;
 
 /**
