@@ -82,7 +82,10 @@ export interface PartitionResult {
 
 export class PartitionRater {
   private readonly rerater: Rerater;
-  /** By customer number (filled with null between this partition's customers, so the arrays stay dense): id, account once needed. */
+  /**
+   * By customer number: the id, and the account once an event needed it (null between this
+   * partition's customers, so the arrays stay dense and lookups stay array reads).
+   */
   private readonly customerIds: (string | null)[] = [];
   private readonly accounts: (Account | null)[] = [];
   /** Customer ids to numbers (for sending invoices back by customer number). */

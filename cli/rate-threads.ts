@@ -2,12 +2,12 @@
  * Where the partitions of a re-rating run: in this thread (`LocalPartition`) or each in a worker
  * thread (`WorkerPartition`, rate-worker.ts), behind one synchronous interface, so `rateFiles`
  * stays a plain function. The main thread reads and de-duplicates the export while the workers
- * rate the batches already sent (one core reads, the others rate).
+ * rate the batches already sent.
  *
- * Messages to a worker are posted (batches' buffers transferred); replies are taken with
+ * A worker's batches are written into its ring of QUEUED_BATCHES SharedArrayBuffers and posted
+ * (a handle, no copy); a buffer is refilled once the worker has rated the batch it held, so at
+ * most QUEUED_BATCHES wait and memory does not grow with the file. Replies are taken with
  * `receiveMessageOnPort` after waiting (Atomics.wait) on the worker's count of handled messages.
- * At most QUEUED_BATCHES wait for a worker, in its ring of shared buffers (no copy, no memory
- * allocated per batch, and memory does not grow with the file).
  * Workers send invoices as they close; they are decoded while this thread would otherwise wait.
  */
 import { fileURLToPath } from 'node:url';
@@ -41,8 +41,8 @@ export interface RatePartition {
 
 export class LocalPartition implements RatePartition {
   private readonly rater: PartitionRater;
-
   private buffer = new ArrayBuffer(0);
+  private endAt = Number.NEGATIVE_INFINITY;
 
   constructor(catalog: Catalog, setup: PartitionSetup) {
     this.rater = new PartitionRater(catalog, setup);
@@ -57,8 +57,6 @@ export class LocalPartition implements RatePartition {
   add(batch: EventBatch): void {
     this.rater.add(batch);
   }
-
-  private endAt = Number.NEGATIVE_INFINITY;
 
   end(endAt: number): void {
     this.endAt = endAt;
