@@ -16,11 +16,11 @@
  * - periods still open at the end are reported up to their natural end (fees billed, usage so far).
  */
 import type { Catalog, Interval, JobTypeDef } from './catalog.ts';
-import type { Account, Invoice } from './account.ts';
+import type { Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
-import { type EngineState, jobTypeOf, createEngine, accountOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt } from './engine.ts';
-import { type JobRequest, dispatchHeld, submit } from './router.ts';
-import { complete } from './usage.ts';
+import { type EngineState, jobTypeOf, createEngine, handleOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt, warmAccounts } from './engine.ts';
+import { type JobRequest, dispatchHeldByHandle, submitByHandle } from './router.ts';
+import { completeByHandle } from './usage.ts';
 
 export interface RerateSubscription {
   readonly customerId: string;
@@ -86,9 +86,9 @@ function orderChanges(subscriptions: readonly RerateSubscription[], purchases: r
  * false, and changes nothing, for an event earlier than the instant already replayed: the caller
  * then re-rates with `rerate`, which sorts.
  *
- * Callers rating millions of events resolve each customer's account once (`account`) and each
- * job type's request once (`request`), and hand events over as values (`addResolved`): no object
- * and no lookup per event. Accounts are independent of each other, so a caller may also split the
+ * Callers rating millions of events resolve each customer's account handle once (`handle`) and
+ * each job type's request once (`request`), hand events over as values (`addResolved`: no object
+ * and no lookup per event), and warm the accounts of the events to come (`warm`). Accounts are independent of each other, so a caller may also split the
  * customers among several Reraters (as `engine rate` does on worker threads) and merge their
  * results, once each is brought to the same last instant (`advanceTo`).
  */
@@ -104,7 +104,7 @@ export class Rerater {
   private readonly refused: RerateRefusal[] = [];
   private closed: Invoice[] = [];
   /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
-  private readonly pendingAccounts: Account[] = [];
+  private readonly pendingHandles: number[] = [];
   private readonly pendingIds: string[] = [];
   private readonly pendingGpuMs: number[] = [];
   private readonly pendingRequests: JobRequest[] = [];
@@ -135,12 +135,20 @@ export class Rerater {
 
   /** `add` for a caller that already dropped repeated event_ids (and orders by instant). */
   addUnique(event: RerateEvent): void {
-    this.addResolved(this.account(event.customerId), event.eventId, event.at, event.gpuMs, this.request(event.jobType));
+    this.addResolved(this.handle(event.customerId), event.eventId, event.at, event.gpuMs, this.request(event.jobType));
   }
 
-  /** The customer's account (created on first use, as any engine call would). */
-  account(customerId: string): Account {
-    return accountOf(this.state, customerId);
+  /** The handle of the customer's account (created on first use, as any engine call would). */
+  handle(customerId: string): number {
+    return handleOf(this.state, customerId);
+  }
+
+  /**
+   * Brings the accounts `handles[from]` .. `handles[to - 1]` into cache ahead of their events
+   * (see `warmAccounts`); changes nothing.
+   */
+  warm(handles: ArrayLike<number>, from: number, to: number): void {
+    warmAccounts(this.state, handles, from, to);
   }
 
   /** The Fast job request an event replays as, by its `metadata.job_type` (null: the catalog's first). */
@@ -154,13 +162,13 @@ export class Rerater {
     return request;
   }
 
-  /** `addUnique` with the account and request already resolved (`account`, `request`). */
-  addResolved(account: Account, eventId: string, at: number, gpuMs: number, request: JobRequest): void {
+  /** `addUnique` with the account and request already resolved (`handle`, `request`). */
+  addResolved(handle: number, eventId: string, at: number, gpuMs: number, request: JobRequest): void {
     if (at < this.pendingAt) throw new Error('rerate: events must come in time order');
     if (at > this.pendingAt) this.flush();
     this.pendingAt = at;
     const slot = this.pendingCount;
-    this.pendingAccounts[slot] = account;
+    this.pendingHandles[slot] = handle;
     this.pendingIds[slot] = eventId;
     this.pendingGpuMs[slot] = gpuMs;
     this.pendingRequests[slot] = request;
@@ -240,12 +248,12 @@ export class Rerater {
 
   /** Replays pending event `slot` as a job: routed, dispatched if it had to queue, completed. */
   private replay(slot: number, at: number): void {
-    const { catalog } = this;
-    const account = this.pendingAccounts[slot]!;
-    const decision = submit(catalog, account, this.pendingRequests[slot]!, at);
+    const { state } = this;
+    const handle = this.pendingHandles[slot]!;
+    const decision = submitByHandle(state, handle, this.pendingRequests[slot]!, at);
     if (decision.mode === 'blocked') return;
-    if (decision.start === 'queued') dispatchHeld(account, decision.mode);
-    complete(catalog, account, { jobId: this.pendingIds[slot]!, mode: decision.mode }, this.pendingGpuMs[slot]!, at);
+    if (decision.start === 'queued') dispatchHeldByHandle(state, handle, decision.mode);
+    completeByHandle(state, handle, { jobId: this.pendingIds[slot]!, mode: decision.mode }, this.pendingGpuMs[slot]!, at);
   }
 
   private catchUp(at: number): void {
