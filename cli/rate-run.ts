@@ -20,6 +20,7 @@ import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { ByteKeyTable, decodeKey, encodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
+import { EventIdSet } from './event-id-set.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';
 import type { PartitionResult } from './partition-rater.ts';
 import { readPurchases, readSubscriptions } from './rate-inputs.ts';
@@ -80,7 +81,7 @@ export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateRe
     const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
     const inputs: RateInputs = { catalog, spec, subscriptions, purchases, customers: new CustomerTable(subscriptions, purchases) };
-    const stream = new StreamingRate(startPartitions(inputs, workers), inputs, expectedEvents(files.events));
+    const stream = new StreamingRate(startPartitions(inputs, workers), inputs, files.events);
     inputs.customers.rank(); // while the workers start
     readUsageExport(files.events, catalog, issues, stream);
     if (issues.length > 0) throw new InputError(issues);
@@ -172,17 +173,22 @@ class StreamingRate implements UsageSink {
   ordered = true;
   private duplicates = 0;
   private lastAt = Number.NEGATIVE_INFINITY;
-  private readonly eventIds: ByteKeyTable;
+  private readonly eventIds: EventIdSet;
   private readonly batches: EventBatchBuilder[];
   private readonly customers: CustomerTable;
 
   constructor(
     private readonly partitions: readonly RatePartition[],
     private readonly inputs: RateInputs,
-    expectedEvents: number,
+    eventsFile: string,
   ) {
     this.customers = inputs.customers;
-    this.eventIds = new ByteKeyTable(expectedEvents);
+    // Ids out of ascending order: the ids before come from reading the export again up to there.
+    const history = (count: number, table: ByteKeyTable) => {
+      const sink: UsageSink = { event: (bytes, idStart, idEnd) => void table.add(bytes, idStart, idEnd) };
+      readUsageExport(eventsFile, inputs.catalog, [], sink, { maxEvents: count });
+    };
+    this.eventIds = new EventIdSet(history, expectedEvents(eventsFile));
     this.batches = partitions.map((partition) => new EventBatchBuilder(BATCH_EVENTS, (bytes) => partition.lend(bytes)));
   }
 
@@ -192,7 +198,7 @@ class StreamingRate implements UsageSink {
       this.ordered = false;
       return;
     }
-    if (this.eventIds.add(bytes, idStart, idEnd) < 0) {
+    if (!this.eventIds.add(bytes, idStart, idEnd)) {
       this.duplicates += 1;
       return;
     }

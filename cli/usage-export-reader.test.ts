@@ -35,7 +35,7 @@ function readBytes(file: string, chunkBytes?: number): { events: RerateEvent[]; 
         events.push({ eventId: decodeKey(bytes, idStart, idEnd), customerId: decodeKey(bytes, customerStart, customerEnd), at, gpuMs, jobType: jobType === 0 ? null : ids[jobType - 1]! });
       },
     },
-    chunkBytes,
+    { chunkBytes },
   );
   return { events, issues, otherEvents };
 }

@@ -36,11 +36,15 @@ export function jobTypeIds(catalog: Catalog): string[] {
   return [...catalog.jobTypes.keys()];
 }
 
-/**
- * Reads `file`, recording every bad line in `issues`; returns the count of other meters' events.
- * `chunkBytes` is the read size (tests make it tiny, so lines cross chunks).
- */
-export function readUsageExport(file: string, catalog: Catalog, issues: InputIssue[], sink: UsageSink, chunkBytes = CHUNK_BYTES): number {
+export interface ReadOptions {
+  /** The read size (tests make it tiny, so that lines cross chunks). */
+  readonly chunkBytes?: number;
+  /** Stop after this many events were passed to the sink (the rest of the file is not read). */
+  readonly maxEvents?: number;
+}
+
+/** Reads `file`, recording every bad line in `issues`; returns the count of other meters' events. */
+export function readUsageExport(file: string, catalog: Catalog, issues: InputIssue[], sink: UsageSink, options: ReadOptions = {}): number {
   let descriptor: number;
   try {
     descriptor = openSync(file, 'r');
@@ -48,9 +52,9 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
     readText(file, issues);
     return 0;
   }
-  const reader = new ExportReader(file, catalog, issues, sink);
+  const reader = new ExportReader(file, catalog, issues, sink, options.maxEvents ?? Number.POSITIVE_INFINITY);
   try {
-    reader.read(descriptor, chunkBytes);
+    reader.read(descriptor, options.chunkBytes ?? CHUNK_BYTES);
   } catch (error) {
     if (!(error instanceof Error && 'code' in error)) throw error;
     readText(file, issues); // an I/O error (e.g. a directory): reported as any input's would be
@@ -66,13 +70,17 @@ class ExportReader {
   private readonly jobTypeCodes: Map<string, number>;
   private scratch = Buffer.alloc(256);
   private line = 0;
+  /** Events the sink may still be given (`maxEvents`). */
+  private eventsLeft: number;
 
   constructor(
     private readonly file: string,
     private readonly catalog: Catalog,
     private readonly issues: InputIssue[],
     private readonly sink: UsageSink,
+    maxEvents: number,
   ) {
+    this.eventsLeft = maxEvents;
     const ids = jobTypeIds(catalog);
     this.scanner = new UsageByteScanner(catalog.meterEventName, catalog.meterKey, ids);
     this.jobTypeCodes = new Map(ids.map((id, index) => [id, index + 1]));
@@ -81,7 +89,7 @@ class ExportReader {
   read(descriptor: number, chunkBytes: number): void {
     let buffer = Buffer.allocUnsafe(chunkBytes);
     let filled = 0;
-    for (;;) {
+    while (this.eventsLeft > 0) {
       const count = readSync(descriptor, buffer, filled, buffer.length - filled, null);
       filled += count;
       const end = count === 0;
@@ -105,10 +113,11 @@ class ExportReader {
     const sink = this.sink;
     const limit = chunk.length;
     let start = 0;
-    while (start < limit) {
+    while (start < limit && this.eventsLeft > 0) {
       const kind = scanner.scan(chunk, start, limit);
       if (kind === EVENT) {
         this.line += 1;
+        this.eventsLeft -= 1;
         sink.event(chunk, scanner.idStart, scanner.idEnd, scanner.customerStart, scanner.customerEnd, scanner.at, scanner.gpuMs, scanner.jobType);
         start = scanner.next;
       } else if (kind !== UNRECOGNISED) {
@@ -143,6 +152,7 @@ class ExportReader {
     const idLength = encodeKey(event.eventId, this.scratch).length;
     const customerLength = encodeKey(event.customerId, this.scratch.subarray(idLength)).length;
     const jobType = event.jobType === null ? 0 : this.jobTypeCodes.get(event.jobType)!;
+    this.eventsLeft -= 1;
     this.sink.event(this.scratch, 0, idLength, idLength, idLength + customerLength, event.at, event.gpuMs, jobType);
   }
 }

@@ -1,0 +1,64 @@
+/**
+ * The event ids of an export seen so far, to drop repeated ones (the first in input order
+ * counts), exactly.
+ *
+ * While ids come in ascending order (shorter first, then byte by byte: `job_9:gpu` <
+ * `job_10:gpu`, as counters, zero-padded and time-ordered ids do), an id cannot repeat an earlier
+ * one, and only the last id is kept: no table, no memory growing with the export (touching fresh
+ * memory is what an id table costs most). The first id out of that order (a repeat, or any id not
+ * after the last) switches the set to a ByteKeyTable of every id so far: it asks `history` for
+ * them (the caller re-reads the export up to there), and from then on looks every id up.
+ */
+import { ByteKeyTable } from './byte-key-table.ts';
+
+/** Adds the key bytes of the first `count` ids the set was given, in order, to `table`. */
+export type IdHistory = (count: number, table: ByteKeyTable) => void;
+
+export class EventIdSet {
+  private last = new Uint8Array(64);
+  private lastLength = -1;
+  private count = 0;
+  private table: ByteKeyTable | null = null;
+
+  constructor(
+    private readonly history: IdHistory,
+    private readonly expectedIds: number,
+  ) {}
+
+  /** Whether the id bytes[start, end) is new (it is then remembered); false for a repeat. */
+  add(bytes: Uint8Array, start: number, end: number): boolean {
+    if (this.table === null) {
+      if (this.followsLast(bytes, start, end)) {
+        this.keepLast(bytes, start, end);
+        this.count += 1;
+        return true;
+      }
+      this.table = new ByteKeyTable(Math.max(this.expectedIds, this.count + 1));
+      this.history(this.count, this.table);
+      if (this.table.size !== this.count) throw new Error(`event ids: the history holds ${this.table.size} ids, ${this.count} expected`);
+    }
+    this.count += 1;
+    if (this.table.add(bytes, start, end) >= 0) return true;
+    this.count -= 1;
+    return false;
+  }
+
+  /** Whether bytes[start, end) comes after the last id (if any): longer, or as long and greater. */
+  private followsLast(bytes: Uint8Array, start: number, end: number): boolean {
+    const length = this.lastLength;
+    if (end - start !== length) return end - start > length;
+    const last = this.last;
+    for (let index = 0; index < length; index += 1) {
+      const byte = bytes[start + index]!;
+      if (byte !== last[index]) return byte > last[index]!;
+    }
+    return false;
+  }
+
+  private keepLast(bytes: Uint8Array, start: number, end: number): void {
+    if (end - start > this.last.length) this.last = new Uint8Array((end - start) * 2);
+    const last = this.last;
+    for (let index = start; index < end; index += 1) last[index - start] = bytes[index]!;
+    this.lastLength = end - start;
+  }
+}
