@@ -9,7 +9,7 @@
  * Runs in-process or inside a worker (rate-worker.ts), with the same code either way.
  */
 import { type Catalog, type Invoice, type JobRequest, type ReratePurchase, type RerateRefusal, type RerateSubscription, Rerater } from '../engine/index.ts';
-import { NOT_ASCII_KEY, decodeKey } from './byte-key-table.ts';
+import { ByteKeyTable, NOT_ASCII_KEY, decodeKey, encodeKey } from './byte-key-table.ts';
 import { type EventBatch, batchColumns } from './event-batch.ts';
 
 /** Events whose accounts are warmed at a time, that many events ahead (see `Rerater.warm`). */
@@ -18,7 +18,11 @@ const WARM_AHEAD = 16;
 export interface PartitionSetup {
   readonly subscriptions: readonly RerateSubscription[];
   readonly purchases: readonly ReratePurchase[];
-  /** Customers named up front (the rest are named by the batches): numbers and ids. */
+  /**
+   * The partition's customers known up front (those with subscriptions or purchases): their ids
+   * and the numbers its invoices name them by. Customers first seen in events have no invoices
+   * (no subscription, no plan), and no number.
+   */
   readonly customerNumbers: readonly number[];
   readonly customerIds: readonly string[];
 }
@@ -85,31 +89,42 @@ export interface PartitionResult {
 
 export class PartitionRater {
   private readonly rerater: Rerater;
-  /** Customer ids by customer number (null between this partition's customers: a dense array). */
-  private readonly customerIds: (string | null)[] = [];
-  /** Account handles by customer number, -1 until the customer's first event. */
-  private handles = new Int32Array(0);
+  /** This partition's customers, by the key bytes of their ids: local index k. */
+  private readonly customerKeys: ByteKeyTable;
+  /**
+   * By local index: the id, the number the main thread knows the customer by (-1: none), and
+   * the account handle (-1 until the customer's first event).
+   */
+  private readonly customerIds: string[] = [];
+  private customerNumbers = new Int32Array(1024);
+  private handles = new Int32Array(1024);
   private batchHandles = new Int32Array(0);
   /** Customer ids to numbers (for sending invoices back by customer number). */
   private readonly numbers = new Map<string, number>();
   /** Requests by job type code (0: the catalog's default, k + 1: job type k). */
   private readonly requests: JobRequest[];
+  private scratch: Uint8Array = new Uint8Array(256);
 
   constructor(catalog: Catalog, setup: PartitionSetup) {
     this.rerater = new Rerater(catalog, setup.subscriptions, setup.purchases);
     this.requests = [this.rerater.request(null), ...[...catalog.jobTypes.keys()].map((id) => this.rerater.request(id))];
-    this.name(setup.customerNumbers, setup.customerIds);
+    this.customerKeys = new ByteKeyTable(Math.max(1024, setup.customerIds.length * 2));
+    setup.customerIds.forEach((customerId, index) => {
+      const { bytes, length } = encodeKey(customerId, this.scratch);
+      this.scratch = bytes;
+      this.addCustomer(bytes, 0, length, customerId, setup.customerNumbers[index]!);
+      this.numbers.set(customerId, setup.customerNumbers[index]!);
+    });
   }
 
   add(batch: EventBatch): void {
-    this.name(batch.newCustomerNumbers, batch.newCustomerIds);
     const count = batch.count;
     if (count === 0) return;
-    const { customers, at, gpuMs, jobTypes, idEnds, idBytes: idArray } = batchColumns(batch.buffer, batch.capacity);
-    const handles = this.handlesOf(customers, count);
-    const idBytes = Buffer.from(idArray.buffer, idArray.byteOffset, idEnds[count - 1]!);
-    // One string for the batch's ids, cut per event: a slice costs less than a decode per id.
-    const idText = idBytes.toString('latin1');
+    const { at, gpuMs, jobTypes, idEnds, customerEnds, keyBytes } = batchColumns(batch.buffer, batch.capacity);
+    const keys = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, customerEnds[count - 1]!);
+    const handles = this.handlesOf(keys, idEnds, customerEnds, count);
+    // One string for the batch's keys, cut per event id: a slice costs less than a decode per id.
+    const keyText = keys.toString('latin1');
     const rerater = this.rerater;
     const notAscii = NOT_ASCII_KEY; // a local: an imported binding is a property read per use
     rerater.warm(handles, 0, WARM_AHEAD);
@@ -119,20 +134,24 @@ export class PartitionRater {
       // cache misses overlap, instead of each event waiting for its own.
       if (index % WARM_AHEAD === 0) rerater.warm(handles, index + WARM_AHEAD, index + 2 * WARM_AHEAD);
       const idEnd = idEnds[index]!;
-      const eventId = idBytes[idStart] === notAscii ? decodeKey(idBytes, idStart, idEnd) : idText.slice(idStart, idEnd);
+      const eventId = keys[idStart] === notAscii ? decodeKey(keys, idStart, idEnd) : keyText.slice(idStart, idEnd);
       rerater.addResolved(handles[index]!, eventId, at[index]!, gpuMs[index]!, this.requests[jobTypes[index]!]!);
-      idStart = idEnd;
+      idStart = customerEnds[index]!;
     }
   }
 
   /** The account handles of the batch's events (into a reused array). */
-  private handlesOf(customers: Int32Array, count: number): Int32Array {
+  private handlesOf(keys: Buffer, idEnds: Int32Array, customerEnds: Int32Array, count: number): Int32Array {
     if (this.batchHandles.length < count) this.batchHandles = new Int32Array(count);
     const handles = this.batchHandles;
+    const table = this.customerKeys;
     for (let index = 0; index < count; index += 1) {
-      const customer = customers[index]!;
-      const handle = customer < this.handles.length ? this.handles[customer]! : -1;
-      handles[index] = handle >= 0 ? handle : this.handle(customer);
+      const start = idEnds[index]!;
+      const end = customerEnds[index]!;
+      let local = table.find(keys, start, end);
+      if (local < 0) local = this.addCustomer(keys, start, end, decodeKey(keys, start, end), -1);
+      const handle = this.handles[local]!;
+      handles[index] = handle >= 0 ? handle : this.handle(local);
     }
     return handles;
   }
@@ -166,26 +185,28 @@ export class PartitionRater {
     return number;
   }
 
-  private name(numbers: readonly number[], ids: readonly string[]): void {
-    for (let index = 0; index < numbers.length; index += 1) {
-      const customer = numbers[index]!;
-      while (this.customerIds.length <= customer) this.customerIds.push(null);
-      this.customerIds[customer] = ids[index]!;
-      this.numbers.set(ids[index]!, customer);
+  /** Adds a customer (by the key bytes of its id) to this partition's; returns its local index. */
+  private addCustomer(bytes: Uint8Array, start: number, end: number, customerId: string, number: number): number {
+    const local = this.customerKeys.add(bytes, start, end);
+    if (local < 0) return -1 - local;
+    if (local >= this.handles.length) {
+      const handles = new Int32Array(this.handles.length * 2);
+      handles.set(this.handles);
+      this.handles = handles;
+      const numbers = new Int32Array(this.customerNumbers.length * 2);
+      numbers.set(this.customerNumbers);
+      this.customerNumbers = numbers;
     }
+    this.customerIds.push(customerId);
+    this.customerNumbers[local] = number;
+    this.handles[local] = -1;
+    return local;
   }
 
-  /** The handle of customer `customer`'s account (made now: the customer's first event). */
-  private handle(customer: number): number {
-    const customerId = this.customerIds[customer] ?? null;
-    if (customerId === null) throw new Error(`rate partition: customer #${customer} was never named`);
-    if (this.handles.length <= customer) {
-      const grown = new Int32Array(Math.max(customer + 1, this.handles.length * 2)).fill(-1);
-      grown.set(this.handles);
-      this.handles = grown;
-    }
-    const handle = this.rerater.handle(customerId);
-    this.handles[customer] = handle;
+  /** The handle of customer `local`'s account (made now: the customer's first event). */
+  private handle(local: number): number {
+    const handle = this.rerater.handle(this.customerIds[local]!);
+    this.handles[local] = handle;
     return handle;
   }
 }

@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import type { Catalog, CatalogSpec, ReratePurchase, RerateRefusal, RerateResult, RerateSubscription } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
-import { ByteKeyTable, decodeKey, encodeKey } from './byte-key-table.ts';
+import { ByteKeyTable, encodeKey, hashBytes } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
 import { EventIdSet } from './event-id-set.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';
@@ -130,13 +130,23 @@ class CustomerTable {
 }
 
 /**
- * The partitions: customer n (with its subscription and purchases) goes to worker n % count, or
- * to the one partition in this thread when there are no workers. Sends the workers their setups.
+ * Which of `count` partitions rates a customer, by the key bytes of its id (its hash: events name
+ * customers by bytes, and no table is needed to route them).
+ */
+function partitionOf(bytes: Uint8Array, start: number, end: number, count: number): number {
+  return count === 1 ? 0 : (hashBytes(bytes, start, end) >>> 0) % count;
+}
+
+/**
+ * The partitions: each customer (with its subscription and purchases) goes to the worker
+ * `partitionOf` names, or to the one partition in this thread when there are no workers. Sends
+ * the workers their setups.
  */
 function startPartitions(inputs: RateInputs, workers: readonly WorkerPartition[]): RatePartition[] {
   const count = Math.max(1, workers.length);
   const { customers } = inputs;
-  const owner = (number: number) => number % count;
+  const owners = customers.ids.map((_, number) => partitionOf(customers.keys.bytes, customers.keys.keyStart(number), customers.keys.keyEnd(number), count));
+  const owner = (number: number) => owners[number]!;
   const setups = Array.from({ length: count }, () => ({
     subscriptions: [] as RerateSubscription[],
     purchases: [] as ReratePurchase[],
@@ -175,14 +185,12 @@ class StreamingRate implements UsageSink {
   private lastAt = Number.NEGATIVE_INFINITY;
   private readonly eventIds: EventIdSet;
   private readonly batches: EventBatchBuilder[];
-  private readonly customers: CustomerTable;
 
   constructor(
     private readonly partitions: readonly RatePartition[],
     private readonly inputs: RateInputs,
     eventsFile: string,
   ) {
-    this.customers = inputs.customers;
     // Ids out of ascending order: the ids before come from reading the export again up to there.
     const history = (count: number, table: ByteKeyTable) => {
       const sink: UsageSink = { event: (bytes, idStart, idEnd) => void table.add(bytes, idStart, idEnd) };
@@ -203,28 +211,19 @@ class StreamingRate implements UsageSink {
       return;
     }
     this.lastAt = at;
-    let customer = this.customers.keys.find(bytes, customerStart, customerEnd);
-    if (customer < 0) customer = this.newCustomer(bytes, customerStart, customerEnd);
-    const partition = customer % this.batches.length;
+    const partition = partitionOf(bytes, customerStart, customerEnd, this.batches.length);
     const batch = this.batches[partition]!;
-    batch.push(customer, at, gpuMs, jobType, bytes, idStart, idEnd);
+    batch.push(at, gpuMs, jobType, bytes, idStart, idEnd, bytes, customerStart, customerEnd);
     if (batch.full) this.partitions[partition]!.add(batch.take());
   }
 
   finish(): RerateResult {
     this.batches.forEach((batch, partition) => {
-      if (!batch.isEmpty) this.partitions[partition]!.add(batch.take());
+      if (batch.count > 0) this.partitions[partition]!.add(batch.take());
     });
     const endAt = lastInstant(this.lastAt, this.inputs);
     for (const partition of this.partitions) partition.end(endAt);
-    return mergeResults(this.partitions.map((partition) => partition.result()), this.duplicates, this.inputs.purchases, this.customers);
-  }
-
-  private newCustomer(bytes: Buffer, start: number, end: number): number {
-    const customerId = decodeKey(bytes, start, end);
-    const number = this.customers.numberOf(customerId);
-    this.batches[number % this.batches.length]!.nameCustomer(number, customerId);
-    return number;
+    return mergeResults(this.partitions.map((partition) => partition.result()), this.duplicates, this.inputs.purchases, this.inputs.customers);
   }
 }
 
@@ -232,16 +231,15 @@ class StreamingRate implements UsageSink {
 class EventCollector implements UsageSink {
   /** Unique event k's id is key k. */
   readonly eventIds: ByteKeyTable;
-  readonly customerNumbers: number[] = [];
+  /** The customers of the events, by key bytes (an event keeps the index of its customer's). */
+  readonly customerKeys = new ByteKeyTable(1 << 16);
+  readonly customers: number[] = [];
   readonly at: number[] = [];
   readonly gpuMs: number[] = [];
   readonly jobTypes: number[] = [];
   duplicates = 0;
 
-  constructor(
-    private readonly customers: CustomerTable,
-    expectedEvents: number,
-  ) {
+  constructor(expectedEvents: number) {
     this.eventIds = new ByteKeyTable(expectedEvents);
   }
 
@@ -250,8 +248,8 @@ class EventCollector implements UsageSink {
       this.duplicates += 1;
       return;
     }
-    const customer = this.customers.keys.find(bytes, customerStart, customerEnd);
-    this.customerNumbers.push(customer >= 0 ? customer : this.customers.numberOf(decodeKey(bytes, customerStart, customerEnd)));
+    const customer = this.customerKeys.add(bytes, customerStart, customerEnd);
+    this.customers.push(customer >= 0 ? customer : -1 - customer);
     this.at.push(at);
     this.gpuMs.push(gpuMs);
     this.jobTypes.push(jobType);
@@ -266,16 +264,18 @@ class EventCollector implements UsageSink {
 
 /** Re-reads an export that is not in time order and rates its events sorted, as `rerate` does. */
 function rateSorted(eventsFile: string, inputs: RateInputs, workers: readonly WorkerPartition[]): RerateResult {
-  const events = new EventCollector(inputs.customers, expectedEvents(eventsFile));
+  const events = new EventCollector(expectedEvents(eventsFile));
   readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
-  const partitions = startPartitions(inputs, workers); // every customer is known, and named, by now
+  const partitions = startPartitions(inputs, workers);
   const batches = partitions.map((partition) => new EventBatchBuilder(BATCH_EVENTS, (bytes) => partition.lend(bytes)));
-  const ids = events.eventIds;
+  const { eventIds: ids, customerKeys: customers } = events;
   for (const index of events.timeOrder()) {
-    const customer = events.customerNumbers[index]!;
-    const partition = customer % batches.length;
+    const customer = events.customers[index]!;
+    const customerStart = customers.keyStart(customer);
+    const customerEnd = customers.keyEnd(customer);
+    const partition = partitionOf(customers.bytes, customerStart, customerEnd, batches.length);
     const batch = batches[partition]!;
-    batch.push(customer, events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index));
+    batch.push(events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index), customers.bytes, customerStart, customerEnd);
     if (batch.full) partitions[partition]!.add(batch.take());
   }
   batches.forEach((batch, partition) => partitions[partition]!.add(batch.take()));
