@@ -14,6 +14,8 @@ import { type EventBatch, batchColumns } from './event-batch.ts';
 
 /** Events whose accounts are warmed at a time, that many events ahead (see `Rerater.warm`). */
 const WARM_AHEAD = 16;
+/** Customers looked up together (their table reads overlap; few enough to stay in cache). */
+const LOOKUP_GROUP = 32;
 
 export interface PartitionSetup {
   readonly subscriptions: readonly RerateSubscription[];
@@ -144,12 +146,11 @@ export class PartitionRater {
   private handlesOf(keys: Buffer, idEnds: Int32Array, customerEnds: Int32Array, count: number): Int32Array {
     if (this.batchHandles.length < count) this.batchHandles = new Int32Array(count);
     const handles = this.batchHandles;
-    const table = this.customerKeys;
+    // The customers' keys follow the event ids: keys[idEnds[i], customerEnds[i]).
+    for (let from = 0; from < count; from += LOOKUP_GROUP) this.customerKeys.findMany(keys, idEnds, customerEnds, from, Math.min(count, from + LOOKUP_GROUP), handles);
     for (let index = 0; index < count; index += 1) {
-      const start = idEnds[index]!;
-      const end = customerEnds[index]!;
-      let local = table.find(keys, start, end);
-      if (local < 0) local = this.addCustomer(keys, start, end, decodeKey(keys, start, end), -1);
+      let local = handles[index]!;
+      if (local < 0) local = this.addCustomer(keys, idEnds[index]!, customerEnds[index]!, decodeKey(keys, idEnds[index]!, customerEnds[index]!), -1);
       const handle = this.handles[local]!;
       handles[index] = handle >= 0 ? handle : this.handle(local);
     }
