@@ -88,9 +88,7 @@ function orderChanges(subscriptions: readonly RerateSubscription[], purchases: r
  *
  * Callers rating millions of events resolve each customer's account handle once (`handle`) and
  * each job type's request once (`request`), hand events over as values (`addResolved`: no object
- * and no lookup per event), and warm the accounts of the events to come (`warm`). Accounts are independent of each other, so a caller may also split the
- * customers among several Reraters (as `engine rate` does on worker threads) and merge their
- * results, once each is brought to the same last instant (`advanceTo`).
+ * and no lookup per event), and warm the accounts of the events to come (`warm`).
  */
 export class Rerater {
   private readonly state: EngineState;
@@ -102,7 +100,7 @@ export class Rerater {
   private readonly seen = new Set<string>();
   private duplicates = 0;
   private readonly refused: RerateRefusal[] = [];
-  private closed: Invoice[] = [];
+  private readonly closed: Invoice[] = [];
   /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
   private readonly pendingHandles: number[] = [];
   private readonly pendingIds: string[] = [];
@@ -175,20 +173,6 @@ export class Rerater {
     this.pendingCount = slot + 1;
   }
 
-  /**
-   * Brings every account to the instant `at` (not earlier than the events added), as an event at
-   * `at` would: changes up to `at` applied, renewals and expiries due by `at` done. A caller that
-   * splits customers among several Reraters calls it with the last instant of the whole export
-   * before `finish`, since that instant decides which periods are still open at the end.
-   */
-  advanceTo(at: number): void {
-    if (at < this.pendingAt) throw new Error('rerate: cannot advance to an instant already passed');
-    if (at > this.pendingAt) this.flush();
-    this.pendingAt = at;
-    this.applyChangesUpTo(at);
-    this.catchUp(at);
-  }
-
   /** Closes the re-rating: the result, invoices ordered by customer id, then period start. */
   finish(): RerateResult {
     const result = this.finishInClosingOrder();
@@ -197,9 +181,8 @@ export class Rerater {
   }
 
   /**
-   * `finish` without the final ordering, for callers that order invoices themselves (merging
-   * partitions): invoices in the order they closed (each customer's in period order), then the
-   * open periods; without those already handed over by `takeClosed`.
+   * `finish` without the final ordering, for callers that order invoices themselves: invoices in
+   * the order they closed (each customer's in period order), then the open periods.
    */
   finishInClosingOrder(): RerateResult & { readonly invoices: Invoice[] } {
     this.flush();
@@ -211,22 +194,6 @@ export class Rerater {
       if (open !== null) closed.push(open);
     }
     return { invoices: closed, duplicateEvents: this.duplicates, refusedPurchases: this.refused };
-  }
-
-  /** Invoices closed so far and not yet taken (see `takeClosed`). */
-  get closedCount(): number {
-    return this.closed.length;
-  }
-
-  /**
-   * Hands over the invoices closed so far, in closing order, and forgets them: a caller that
-   * ships invoices elsewhere while rating takes them as they close (they are then not part of
-   * the result of `finish`).
-   */
-  takeClosed(): Invoice[] {
-    const taken = this.closed;
-    this.closed = [];
-    return taken;
   }
 
   private flush(): void {

@@ -1,0 +1,75 @@
+/**
+ * Worker thread that reads a usage export for `engine rate` while the main thread rates it: the
+ * byte reader and the EventStream (time order, repeated event_ids, batches) run here, and the
+ * batches go to the main thread through a ring of shared buffers (reader-thread.ts), so reading
+ * and rating use two cores.
+ *
+ * signal (Int32): [0] messages sent (Atomics-notified), [1] 1 after a failure, [2] batches the
+ * main thread has rated (it notifies): a ring buffer is refilled only after its batch was rated.
+ */
+import { type MessagePort, workerData } from 'node:worker_threads';
+import { type CatalogSpec, compileCatalog } from '../engine/index.ts';
+import type { InputIssue } from '../scenarios/errors.ts';
+import type { EventBatch } from './event-batch.ts';
+import { type BatchTarget, EventStream } from './event-stream.ts';
+import { readUsageExport } from './usage-export-reader.ts';
+
+export interface ReadWorkerData {
+  /** This module's file path (the bootstrap requires it). */
+  readonly entry: string;
+  readonly port: MessagePort;
+  readonly signal: SharedArrayBuffer;
+  readonly ring: readonly SharedArrayBuffer[];
+  readonly file: string;
+  readonly spec: CatalogSpec;
+  readonly expectedEvents: number;
+}
+
+export type ReadWorkerReply =
+  | { readonly kind: 'batch'; readonly batch: EventBatch }
+  | { readonly kind: 'done'; readonly issues: readonly InputIssue[]; readonly ordered: boolean; readonly duplicates: number; readonly lastAt: number }
+  | { readonly kind: 'error'; readonly message: string };
+
+const WAIT_SLICE_MS = 1000;
+
+const data = workerData as ReadWorkerData;
+const signal = new Int32Array(data.signal);
+
+function send(reply: ReadWorkerReply): void {
+  data.port.postMessage(reply);
+  Atomics.add(signal, 0, 1);
+  Atomics.notify(signal, 0);
+}
+
+/** Batches into the ring: slot k again once the batch that last held it is rated. */
+function ringTarget(): BatchTarget {
+  let sent = 0;
+  return {
+    lend(minimumBytes: number): SharedArrayBuffer {
+      const slot = sent % data.ring.length;
+      for (;;) {
+        const rated = Atomics.load(signal, 2);
+        if (rated >= sent - data.ring.length + 1) break;
+        Atomics.wait(signal, 2, rated, WAIT_SLICE_MS);
+      }
+      const buffer = data.ring[slot]!;
+      return buffer.byteLength >= minimumBytes ? buffer : new SharedArrayBuffer(minimumBytes);
+    },
+    add(batch: EventBatch): void {
+      sent += 1;
+      send({ kind: 'batch', batch });
+    },
+  };
+}
+
+try {
+  const catalog = compileCatalog(data.spec);
+  const issues: InputIssue[] = [];
+  const stream = new EventStream(ringTarget(), data.file, catalog, data.expectedEvents);
+  readUsageExport(data.file, catalog, issues, stream);
+  stream.flush();
+  send({ kind: 'done', issues, ordered: stream.ordered, duplicates: stream.duplicates, lastAt: stream.lastAt });
+} catch (error) {
+  Atomics.store(signal, 1, 1);
+  send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+}

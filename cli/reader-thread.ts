@@ -1,0 +1,74 @@
+/**
+ * The main thread's side of read-worker.ts: the export is read on another core and its batches
+ * come back here one at a time (`next`), to be rated in this thread and then handed back
+ * (`release`), which lets the reader refill that buffer. Synchronous, like the rest of rateFiles:
+ * waits with Atomics.wait and takes messages with receiveMessageOnPort.
+ */
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { CatalogSpec } from '../engine/index.ts';
+import { type EventBatch, batchBufferBytes } from './event-batch.ts';
+import { BATCH_EVENTS } from './event-stream.ts';
+import type { ReadWorkerData, ReadWorkerReply } from './read-worker.ts';
+
+/** Batches the reader may have ready ahead of the rating. */
+const RING_BATCHES = 16;
+const WAIT_SLICE_MS = 1000;
+const GIVE_UP_MS = 10 * 60 * 1000;
+
+export type ReaderDone = Extract<ReadWorkerReply, { kind: 'done' }>;
+
+export class ReaderThread {
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly signal = new Int32Array(new SharedArrayBuffer(12));
+  private received = 0;
+  private closed = false;
+
+  /** Starts reading `file` at once (the worker loads while this thread reads the other inputs). */
+  constructor(file: string, spec: CatalogSpec, expectedEvents: number) {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    const workerData: ReadWorkerData = {
+      entry: fileURLToPath(new URL('./read-worker.ts', import.meta.url)),
+      port: channel.port2,
+      signal: this.signal.buffer as SharedArrayBuffer,
+      ring: Array.from({ length: RING_BATCHES }, () => new SharedArrayBuffer(batchBufferBytes(BATCH_EVENTS))),
+      file,
+      spec,
+      expectedEvents,
+    };
+    this.worker = new Worker(new URL('./read-worker-bootstrap.cjs', import.meta.url), { workerData, transferList: [channel.port2] });
+    this.worker.unref();
+  }
+
+  /** The next batch of the export (to be `release`d once rated), or the reading's outcome at the end. */
+  next(): EventBatch | ReaderDone {
+    const started = Date.now();
+    for (;;) {
+      const sent = Atomics.load(this.signal, 0);
+      if (sent > this.received || Atomics.load(this.signal, 1) !== 0) break;
+      if (Date.now() - started > GIVE_UP_MS) throw new Error('export reader: no progress in 10 minutes');
+      Atomics.wait(this.signal, 0, sent, WAIT_SLICE_MS);
+    }
+    const message = receiveMessageOnPort(this.port);
+    if (message === undefined) throw new Error('export reader: failed without a reason');
+    this.received += 1;
+    const reply = message.message as ReadWorkerReply;
+    if (reply.kind === 'error') throw new Error(`export reader: ${reply.message}`);
+    return reply.kind === 'batch' ? reply.batch : reply;
+  }
+
+  /** The last batch from `next` is rated: its buffer may be refilled. */
+  release(): void {
+    Atomics.add(this.signal, 2, 1);
+    Atomics.notify(this.signal, 2);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.port.close();
+    void this.worker.terminate();
+  }
+}
