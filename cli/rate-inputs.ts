@@ -19,7 +19,6 @@ import {
 } from '../engine/index.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { readInputFile } from '../scenarios/yaml-load.ts';
-import { scanUsageLine } from './usage-line-scanner.ts';
 
 /** The file's text, or null after recording why it cannot be read (in the project's words). */
 export function readText(file: string, issues: InputIssue[]): string | null {
@@ -176,12 +175,6 @@ export function readPurchases(file: string, catalog: Catalog, issues: InputIssue
   return purchases;
 }
 
-export interface EventRead {
-  readonly events: RerateEvent[];
-  /** Lines holding events of other names (not the catalog meter's), skipped. */
-  readonly otherEvents: number;
-}
-
 function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : value === undefined ? 'nothing' : JSON.stringify(value);
 }
@@ -229,26 +222,13 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
   };
 }
 
-/** A valid event read by the scanner, 'other' for another meter's event, null to parse it fully. */
-function fastEvent(line: string, catalog: Catalog): RerateEvent | 'other' | null {
-  const scanned = scanUsageLine(line, catalog.meterKey);
-  if (scanned === null) return null;
-  if (scanned.eventName !== catalog.meterEventName) return 'other';
-  const { seconds, jobType } = scanned;
-  if (!Number.isFinite(seconds) || seconds < 0) return null;
-  if (jobType === null || (jobType !== undefined && !catalog.jobTypes.has(jobType))) return null;
-  return { eventId: scanned.eventId, customerId: scanned.customerId, at: scanned.at, gpuMs: Math.round(seconds * 1000), jobType: jobType ?? null };
-}
-
 /**
- * Reads one line of a usage export (trimmed, not empty) the general way: the string scanner for
- * canonical lines, JSON.parse and field checks for the rest. `last`: the line ends the file
+ * Reads one line of a usage export (trimmed, not empty) the general way, for the lines the byte
+ * scanner leaves (usage-byte-scanner.ts): JSON.parse and field checks. `last`: the line ends the file
  * without a line break (a truncated write, if it is not JSON). Returns the event, 'other' for
  * another meter's event, or null after recording the line's problems.
  */
 export function eventFromText(raw: string, catalog: Catalog, file: string, line: number, last: boolean, issues: InputIssue[]): RerateEvent | 'other' | null {
-  const fast = fastEvent(raw, catalog);
-  if (fast !== null) return fast;
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -257,29 +237,4 @@ export function eventFromText(raw: string, catalog: Catalog, file: string, line:
     return null;
   }
   return eventFromLine(value, catalog, file, line, issues);
-}
-
-/**
- * Reads a usage export into event objects, line by line as text: the reference reading, which
- * the byte reader (usage-export-reader.ts) agrees with; used for small inputs and tests.
- */
-export function readEvents(file: string, catalog: Catalog, issues: InputIssue[]): EventRead {
-  const text = readText(file, issues);
-  const events: RerateEvent[] = [];
-  let otherEvents = 0;
-  if (text === null) return { events, otherEvents };
-  let start = 0;
-  let line = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    line += 1;
-    const raw = text.slice(start, end).trim();
-    start = end + 1;
-    if (raw === '') continue;
-    const event = eventFromText(raw, catalog, file, line, end === text.length, issues);
-    if (event === 'other') otherEvents += 1;
-    else if (event !== null) events.push(event);
-  }
-  return { events, otherEvents };
 }

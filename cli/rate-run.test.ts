@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { type RerateResult, rerate } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
-import { readEvents, readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { readEvents } from './test/text-export-reader.ts';
 import { type RateFiles, rateFiles } from './rate-run.ts';
 
 const CATALOG = 'scenarios/catalogs/basic-relax.yaml';

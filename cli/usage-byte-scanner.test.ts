@@ -55,7 +55,7 @@ describe('UsageByteScanner (the byte path of reading exports)', () => {
     expect(scan(canonical('1'), '').kind).toBe(NOT_SCANNED); // no line break: the reader decides
   });
 
-  it('agrees with the text path (string scanner, JSON.parse) on every line it reads', () => {
+  it('agrees with the text path (JSON.parse and field checks) on every line it reads', () => {
     let scanned = 0;
     fc.assert(
       fc.property(usageLine, (line) => {

@@ -9,7 +9,7 @@
  *
  * Anything else, and any such line whose values are not all valid (unknown job type, seconds
  * missing, negative or not a number), is NOT_SCANNED: the reader then decodes the line and reads
- * it as before (string scanner, JSON.parse, precise errors). The scanner only ever accepts lines
+ * it the general way (JSON.parse, field checks, precise errors). The scanner only ever accepts lines
  * that path accepts, with the same values, so both ways agree; the tests check it on random lines.
  *
  * Exactness of the seconds: the rule is `Math.round(seconds * 1000)` of the JSON number. For up

@@ -7,7 +7,7 @@ import type { RerateEvent } from '../engine/index.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { catalog } from '../engine/test/fixtures.ts';
 import { decodeKey } from './byte-key-table.ts';
-import { readEvents } from './rate-inputs.ts';
+import { readEvents } from './test/text-export-reader.ts';
 import { jobTypeIds, readUsageExport } from './usage-export-reader.ts';
 import { usageLine } from './test/usage-lines.ts';
 

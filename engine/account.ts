@@ -11,7 +11,7 @@
  * Charged Fast time that no lot covers is `usage.overageMs`: billed on metered plans, recorded
  * (and forgiven at renewal) as the overdraw of a job admitted with balance left on the others.
  */
-import type { Interval, LotKind, Mode, PlanDef } from './catalog.ts';
+import type { Interval, LotKind, PlanDef } from './catalog.ts';
 
 /** The shared "no closed invoices" list (frozen: add with `keepClosed`). */
 export const NO_INVOICES: Invoice[] = Object.freeze([]) as unknown as Invoice[];
@@ -120,7 +120,7 @@ export const H = {
   // Second: what Relax and Turbo jobs, the customer's queue and blocks add.
   held: 8, inFlightRelax: 9, relaxMs: 10, relaxJobs: 11, turboMs: 12, turboJobs: 13, fallbackJobs: 14, blockedJobs: 15,
 } as const;
-export const HOT = 16;
+const HOT = 16;
 /**
  * Doubles before the first record. Large typed arrays come from the C allocator 16 bytes past a
  * page boundary; starting 112 bytes in puts every record on a 128-byte boundary, so its two cache
@@ -418,9 +418,4 @@ export function compareLots(a: Lot, b: Lot): number {
     a.grantedAt - b.grantedAt ||
     (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
   );
-}
-
-/** The mode's in-flight counter name, for drivers that need it generically. */
-export function inFlightOf(account: Account, mode: Mode): number {
-  return mode === 'relax' ? account.inFlightRelax : account.inFlightFast;
 }
