@@ -60,14 +60,19 @@ export function grantLot(
  * covers. Records the instant the balance first reaches zero in the cycle.
  */
 export function burn(account: Account, chargeMs: number, at: number): void {
-  if (!burnFromHead(account.store, account.handle, chargeMs)) burnLots(account, chargeMs, at);
+  burnByHandle(account.store, account.handle, chargeMs, at);
+}
+
+/** `burn` for the account with this handle: the account object is touched only when the head lot runs out. */
+export function burnByHandle(store: AccountStore, handle: number, chargeMs: number, at: number): void {
+  if (!burnFromHead(store, handle, chargeMs)) burnLots(store.accounts[handle]!, chargeMs, at);
 }
 
 /**
  * The common burn, on the hot record alone: the head lot covers the charge and keeps some time.
  * False (and nothing changed) when the charge needs `burnLots`.
  */
-export function burnFromHead(store: AccountStore, handle: number, chargeMs: number): boolean {
+function burnFromHead(store: AccountStore, handle: number, chargeMs: number): boolean {
   const hot = store.hot;
   const base = hotBase(handle);
   if (!(hot[base + H.headMs]! > chargeMs)) return false;
@@ -78,7 +83,7 @@ export function burnFromHead(store: AccountStore, handle: number, chargeMs: numb
 }
 
 /** Any burn: lot after lot in burn order, then overage. */
-export function burnLots(account: Account, chargeMs: number, at: number): void {
+function burnLots(account: Account, chargeMs: number, at: number): void {
   let need = chargeMs;
   const lots = account.lots;
   let drained = 0;

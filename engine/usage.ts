@@ -13,7 +13,7 @@ import { formatIsoMs } from './calendar.ts';
 import { type Account, type AccountStore, H, hotBase } from './account.ts';
 import type { EngineState } from './engine.ts';
 import type { UsageEvent } from './meter.ts';
-import { advance, burnFromHead, burnLots } from './ledger.ts';
+import { advance, burnByHandle } from './ledger.ts';
 
 export interface CompletedJob {
   /** The driver's job id; unique per job. */
@@ -115,7 +115,7 @@ function completeRecord(catalog: Catalog, store: AccountStore, handle: number, j
     return RELAX_COMPLETION;
   }
   const chargedMs = mode === 'turbo' ? gpuMs * catalog.turboMultiplier : gpuMs;
-  if (!burnFromHead(store, handle, chargedMs)) burnLots(store.accounts[handle]!, chargedMs, at);
+  burnByHandle(store, handle, chargedMs, at);
   hot[base + H.fastMs] = hot[base + H.fastMs]! + chargedMs;
   if (mode === 'turbo') {
     hot[base + H.turboMs] = hot[base + H.turboMs]! + chargedMs;
