@@ -8,7 +8,7 @@ const EXAMPLE = 'scenarios/examples/rate';
 const MIDJOURNEY = 'scenarios/catalogs/midjourney.yaml';
 
 function engine(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'engine.ts', ...args], { encoding: 'utf8', env: { ...process.env, GBL_DEBUG: '' } });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'engine.ts', ...args], { encoding: 'utf8', env: { ...process.env, GBL_DEBUG: '' }, maxBuffer: 1 << 30 });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -84,6 +84,25 @@ describe('npx tsx engine rate', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toMatch(/^customer\s+period\s+plan\s+fast_s\s+over_allowance_s\s+relax_jobs\s+blocked_jobs\s+lines\s+total$/);
     expect(run.stdout).toMatch(/1 duplicate event\(s\) ignored/);
+  });
+
+  it('prints 200k invoices as a table and as JSON (no argument list or string of them all)', () => {
+    const customers = 200_000;
+    const rows = Array.from({ length: customers }, (_, index) => `cus_${index},${index % 2 === 0 ? 'basic' : 'pro'},month,2026-01-01T00:00:00Z`);
+    const paths = files({ 's.csv': `customer_id,plan,interval,started_at\n${rows.join('\n')}\n`, 'e.jsonl': '' });
+    const args = ['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!];
+    const table = engine(args);
+    expect(table.stderr).toBe('');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(customers + 3); // header, rows, blank, total
+    expect(lines.at(-1)).toBe(`${customers} invoice(s), total ${((customers / 2) * (10 + 60)).toFixed(2)}`);
+    expect(new Set(lines.slice(1, -2).map((line) => line.indexOf('2026-01-01..2026-02-01'))).size).toBe(1); // aligned
+    const json = engine([...args, '--json']);
+    expect(json.code).toBe(0);
+    const invoices = (JSON.parse(json.stdout) as { invoices: InvoiceJson[] }).invoices;
+    expect(invoices).toHaveLength(customers);
+    expect(invoices.reduce((sum, invoice) => sum + invoice.total_cents, 0)).toBe((customers / 2) * (1000 + 6000));
   });
 
   it('bills metered overage once per period with the catalog rounding rule', () => {

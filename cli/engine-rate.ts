@@ -77,9 +77,29 @@ function invoiceJson(invoice: Invoice): Record<string, unknown> {
   };
 }
 
-function invoiceTable(invoices: readonly Invoice[]): string {
-  const header = ['customer', 'period', 'plan', 'fast_s', 'over_allowance_s', 'relax_jobs', 'blocked_jobs', 'lines', 'total'];
-  const rows = invoices.map((invoice) => [
+/** Invoices written per write: the output goes out in pieces, never as one string of them all. */
+const INVOICES_PER_WRITE = 2000;
+
+/**
+ * `{"invoices":[...]}` on stdout, exactly what JSON.stringify gives for the whole object,
+ * written a few thousand invoices at a time: one string of 300k invoices is ~90 MB to build
+ * and hold, which took longer than the rating.
+ */
+function writeInvoicesJson(invoices: readonly Invoice[]): void {
+  let piece = '{"invoices":[';
+  for (let index = 0; index < invoices.length; index += 1) {
+    if (index > 0) piece += ',';
+    piece += JSON.stringify(invoiceJson(invoices[index]!));
+    if ((index + 1) % INVOICES_PER_WRITE === 0) {
+      process.stdout.write(piece);
+      piece = '';
+    }
+  }
+  process.stdout.write(`${piece}]}\n`);
+}
+
+function tableRow(invoice: Invoice): string[] {
+  return [
     invoice.customerId,
     `${formatIsoMs(invoice.periodStartAt).slice(0, 10)}..${formatIsoMs(invoice.periodEndAt).slice(0, 10)}`,
     invoice.planId,
@@ -89,11 +109,33 @@ function invoiceTable(invoices: readonly Invoice[]): string {
     String(invoice.blockedJobs),
     invoice.lines.map((line) => `${line.kind} ${formatCents(line.amountCents)}`).join('; ') || '-',
     formatCents(invoice.totalCents),
-  ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  ];
+}
+
+/**
+ * The invoices as an aligned table on stdout, then the count and the total. Two passes (the
+ * column widths, then the rows), written a few thousand rows at a time.
+ */
+function writeInvoiceTable(invoices: readonly Invoice[]): void {
+  const header = ['customer', 'period', 'plan', 'fast_s', 'over_allowance_s', 'relax_jobs', 'blocked_jobs', 'lines', 'total'];
+  const widths = header.map((title) => title.length);
+  let total = 0;
+  for (const invoice of invoices) {
+    tableRow(invoice).forEach((cell, column) => {
+      if (cell.length > widths[column]!) widths[column] = cell.length;
+    });
+    total += invoice.totalCents;
+  }
   const format = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
-  const total = invoices.reduce((sum, invoice) => sum + invoice.totalCents, 0);
-  return [format(header), ...rows.map(format), '', `${invoices.length} invoice(s), total ${formatCents(total)}`].join('\n');
+  let piece = `${format(header)}\n`;
+  for (let index = 0; index < invoices.length; index += 1) {
+    piece += `${format(tableRow(invoices[index]!))}\n`;
+    if ((index + 1) % INVOICES_PER_WRITE === 0) {
+      process.stdout.write(piece);
+      piece = '';
+    }
+  }
+  process.stdout.write(`${piece}\n${invoices.length} invoice(s), total ${formatCents(total)}\n`);
 }
 
 export async function rateMain(argv: string[]): Promise<number> {
@@ -104,9 +146,9 @@ export async function rateMain(argv: string[]): Promise<number> {
   }
   const result = rateFiles(flags);
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ invoices: result.invoices.map(invoiceJson) })}\n`);
+    writeInvoicesJson(result.invoices);
   } else {
-    process.stdout.write(`${invoiceTable(result.invoices)}\n`);
+    writeInvoiceTable(result.invoices);
     for (const refusal of result.refusedPurchases) {
       process.stdout.write(`refused top-up ${refusal.purchaseId} for ${refusal.customerId}: ${refusal.reason}\n`);
     }

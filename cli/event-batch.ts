@@ -1,21 +1,22 @@
 /**
- * Usage events on their way from the reader to a partition's Rerater, a few thousand at a time,
- * as columns in one buffer instead of one object per event. Event ids and customer ids travel as
- * key bytes (byte-key-table.ts): the partition finds the customer's account itself, so the reader
- * does no lookup per event.
+ * Usage events on their way from the reader to the rater, a few thousand at a time, as columns in
+ * one buffer instead of one object per event. Event ids travel as key bytes (byte-key-table.ts);
+ * customers travel as numbers given by the reader in the order it first meets them, a batch
+ * naming the customers first met in it. So the customer lookup per event is done where the export
+ * is read (the reader thread has time to spare) and the rater finds an account by array index.
  *
- * Buffers are reused, never allocated per batch (fresh memory is slow to touch): a worker's
- * partition lends SharedArrayBuffers in a ring, each refilled once the worker has rated the batch
- * in it; an in-process partition rates a batch before the next one is filled, so one buffer does.
+ * Buffers are reused, never allocated per batch (fresh memory is slow to touch): the reader
+ * thread fills SharedArrayBuffers in a ring, each refilled once the batch in it is rated; a
+ * rater reading in its own thread rates a batch before the next one is filled, so one buffer does.
  */
 
 /** Columns of a batch of `capacity` events: byte offsets in its buffer, key bytes last. */
-function offsets(capacity: number): { at: number; gpuMs: number; idEnds: number; customerEnds: number; jobTypes: number; keyBytes: number } {
-  return { at: 0, gpuMs: 8 * capacity, idEnds: 16 * capacity, customerEnds: 20 * capacity, jobTypes: 24 * capacity, keyBytes: 26 * capacity };
+function offsets(capacity: number): { at: number; gpuMs: number; idEnds: number; customers: number; jobTypes: number; keyBytes: number } {
+  return { at: 0, gpuMs: 8 * capacity, idEnds: 16 * capacity, customers: 20 * capacity, jobTypes: 24 * capacity, keyBytes: 26 * capacity };
 }
 
 /** Key bytes a batch buffer starts with room for, per event (more: the buffer is replaced). */
-const KEY_BYTES_PER_EVENT = 40;
+const KEY_BYTES_PER_EVENT = 32;
 
 /** A buffer for batches of `capacity` events with room for `keyBytes` key bytes. */
 export function batchBufferBytes(capacity: number, keyBytes = capacity * KEY_BYTES_PER_EVENT): number {
@@ -25,8 +26,13 @@ export function batchBufferBytes(capacity: number, keyBytes = capacity * KEY_BYT
 export interface EventBatch {
   readonly count: number;
   readonly capacity: number;
-  /** The columns (see `batchColumns`); lent by the partition, valid until it is rated. */
+  /** The columns (see `batchColumns`); lent by the rater's side, valid until it is rated. */
   readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  /**
+   * The ids of the customers first met in this batch, in number order: they continue the
+   * numbering of the batches before (the first batch names customer 0 first).
+   */
+  readonly newCustomerIds: readonly string[];
 }
 
 export interface BatchColumns {
@@ -34,12 +40,10 @@ export interface BatchColumns {
   readonly at: Float64Array;
   /** Charged GPU time, integer ms. */
   readonly gpuMs: Float64Array;
-  /**
-   * Event i's id key is keyBytes[customerEnds[i - 1] (0 for i = 0), idEnds[i]), its customer's
-   * id key follows it, up to customerEnds[i].
-   */
+  /** Event i's id key is keyBytes[idEnds[i - 1] (0 for i = 0), idEnds[i]). */
   readonly idEnds: Int32Array;
-  readonly customerEnds: Int32Array;
+  /** Event i's customer, by number (see `EventBatch.newCustomerIds`). */
+  readonly customers: Int32Array;
   /** 0: the catalog's first job type; k + 1: the catalog's job type k. */
   readonly jobTypes: Uint16Array;
   readonly keyBytes: Uint8Array;
@@ -51,7 +55,7 @@ export function batchColumns(buffer: ArrayBuffer | SharedArrayBuffer, capacity: 
     at: new Float64Array(buffer, at.at, capacity),
     gpuMs: new Float64Array(buffer, at.gpuMs, capacity),
     idEnds: new Int32Array(buffer, at.idEnds, capacity),
-    customerEnds: new Int32Array(buffer, at.customerEnds, capacity),
+    customers: new Int32Array(buffer, at.customers, capacity),
     jobTypes: new Uint16Array(buffer, at.jobTypes, capacity),
     keyBytes: new Uint8Array(buffer, at.keyBytes),
   };
@@ -65,6 +69,7 @@ export class EventBatchBuilder {
   private buffer: ArrayBuffer | SharedArrayBuffer | null = null;
   private columns: BatchColumns | null = null;
   private keysUsed = 0;
+  private newCustomerIds: string[] = [];
   /** Events in the batch being filled. */
   count = 0;
 
@@ -77,29 +82,34 @@ export class EventBatchBuilder {
     return this.count === this.capacity;
   }
 
-  /** Adds an event: its id key is bytes[idStart, idEnd), its customer's customerBytes[customerStart, customerEnd). */
-  push(at: number, gpuMs: number, jobType: number, bytes: Uint8Array, idStart: number, idEnd: number, customerBytes: Uint8Array, customerStart: number, customerEnd: number): void {
+  /** Adds an event: its id key is bytes[idStart, idEnd), its customer `customer` (see `nameCustomer`). */
+  push(at: number, gpuMs: number, jobType: number, bytes: Uint8Array, idStart: number, idEnd: number, customer: number): void {
     let columns = this.columns ?? this.open();
     let used = this.keysUsed;
-    const needed = used + (idEnd - idStart) + (customerEnd - customerStart);
+    const needed = used + (idEnd - idStart);
     if (needed > columns.keyBytes.length) columns = this.grow(needed);
     const keys = columns.keyBytes;
     for (let offset = idStart; offset < idEnd; offset += 1) keys[used++] = bytes[offset]!;
     const index = this.count;
     columns.idEnds[index] = used;
-    for (let offset = customerStart; offset < customerEnd; offset += 1) keys[used++] = customerBytes[offset]!;
-    columns.customerEnds[index] = used;
     this.keysUsed = used;
     columns.at[index] = at;
     columns.gpuMs[index] = gpuMs;
+    columns.customers[index] = customer;
     columns.jobTypes[index] = jobType;
     this.count = index + 1;
+  }
+
+  /** Names the next customer number (the batch being filled carries the name). */
+  nameCustomer(customerId: string): void {
+    this.newCustomerIds.push(customerId);
   }
 
   /** The batch filled so far; the builder fills a new buffer from its next `push`. */
   take(): EventBatch {
     if (this.columns === null) this.open();
-    const batch: EventBatch = { count: this.count, capacity: this.capacity, buffer: this.buffer! };
+    const batch: EventBatch = { count: this.count, capacity: this.capacity, buffer: this.buffer!, newCustomerIds: this.newCustomerIds };
+    this.newCustomerIds = [];
     this.buffer = null;
     this.columns = null;
     this.keysUsed = 0;
@@ -120,7 +130,7 @@ export class EventBatchBuilder {
     grown.at.set(old.at);
     grown.gpuMs.set(old.gpuMs);
     grown.idEnds.set(old.idEnds);
-    grown.customerEnds.set(old.customerEnds);
+    grown.customers.set(old.customers);
     grown.jobTypes.set(old.jobTypes);
     grown.keyBytes.set(old.keyBytes.subarray(0, this.keysUsed));
     this.buffer = grown.at.buffer;

@@ -1,11 +1,12 @@
 /**
  * A time-ordered export's events on their way to the rater: in input order, the first of each
- * event_id only (EventIdSet), in batches. The first event earlier than one already passed on
- * stops the stream (`ordered` false): the caller then re-rates the export sorted. Used by the
- * thread that reads the export, whichever it is (rate-run.ts, read-worker.ts).
+ * event_id only (EventIdSet), in batches, each customer numbered in the order the stream first
+ * meets it (event-batch.ts). The first event earlier than one already passed on stops the stream
+ * (`ordered` false): the caller then re-rates the export sorted. Used by the thread that reads the
+ * export, whichever it is (rate-run.ts, read-worker.ts).
  */
 import type { Catalog } from '../engine/index.ts';
-import type { ByteKeyTable } from './byte-key-table.ts';
+import { ByteKeyTable, decodeKey } from './byte-key-table.ts';
 import { type EventBatch, EventBatchBuilder } from './event-batch.ts';
 import { EventIdSet } from './event-id-set.ts';
 import { readUsageExport, type UsageSink } from './usage-export-reader.ts';
@@ -27,6 +28,8 @@ export class EventStream implements UsageSink {
   /** The instant of the last event passed on (-Infinity: none). */
   lastAt = Number.NEGATIVE_INFINITY;
   private readonly eventIds: EventIdSet;
+  /** The customers met so far, by the key bytes of their ids: customer k. */
+  private readonly customers = new ByteKeyTable(1 << 16);
   private readonly batch: EventBatchBuilder;
 
   /** `expectedEvents` sizes the event id table, should ids come out of order. */
@@ -57,7 +60,10 @@ export class EventStream implements UsageSink {
     }
     this.lastAt = at;
     const batch = this.batch;
-    batch.push(at, gpuMs, jobType, bytes, idStart, idEnd, bytes, customerStart, customerEnd);
+    let customer = this.customers.add(bytes, customerStart, customerEnd);
+    if (customer >= 0) batch.nameCustomer(decodeKey(bytes, customerStart, customerEnd));
+    else customer = -1 - customer;
+    batch.push(at, gpuMs, jobType, bytes, idStart, idEnd, customer);
     if (batch.full) this.target.add(batch.take());
   }
 

@@ -17,7 +17,7 @@ import type { Catalog, ReratePurchase, RerateResult, RerateSubscription } from '
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { BatchRater } from './batch-rater.ts';
-import { ByteKeyTable } from './byte-key-table.ts';
+import { ByteKeyTable, decodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
 import { BATCH_EVENTS, type BatchTarget, EventStream } from './event-stream.ts';
 import { readPurchases, readSubscriptions } from './rate-inputs.ts';
@@ -133,7 +133,7 @@ function readOnThread(reader: ReaderThread, rater: BatchRater): ExportRead {
 class EventCollector implements UsageSink {
   /** Unique event k's id is key k. */
   readonly eventIds: ByteKeyTable;
-  /** The customers of the events, by key bytes (an event keeps the index of its customer's). */
+  /** The customers of the events, by key bytes, numbered in the order first met (an event keeps its customer's number). */
   readonly customerKeys = new ByteKeyTable(1 << 16);
   readonly customers: number[] = [];
   readonly at: number[] = [];
@@ -171,10 +171,14 @@ function rateSorted(eventsFile: string, inputs: RateInputs): RerateResult {
   const rater = new BatchRater(inputs.catalog, inputs.subscriptions, inputs.purchases, inputs.customerIds);
   const target = rateAtOnce(rater);
   const batch = new EventBatchBuilder(BATCH_EVENTS, (bytes) => target.lend(bytes));
-  const { eventIds: ids, customerKeys: customers } = events;
+  const { eventIds: ids, customerKeys } = events;
+  // The collector numbered the customers as the batches do: the first batch names them all.
+  const keys = Buffer.from(customerKeys.bytes.buffer, customerKeys.bytes.byteOffset, customerKeys.bytes.byteLength);
+  for (let customer = 0; customer < customerKeys.size; customer += 1) {
+    batch.nameCustomer(decodeKey(keys, customerKeys.keyStart(customer), customerKeys.keyEnd(customer)));
+  }
   for (const index of events.timeOrder()) {
-    const customer = events.customers[index]!;
-    batch.push(events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index), customers.bytes, customers.keyStart(customer), customers.keyEnd(customer));
+    batch.push(events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index), events.customers[index]!);
     if (batch.full) target.add(batch.take());
   }
   target.add(batch.take());

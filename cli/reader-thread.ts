@@ -12,7 +12,7 @@ import { BATCH_EVENTS } from './event-stream.ts';
 import type { ReadWorkerData, ReadWorkerReply } from './read-worker.ts';
 
 /** Batches the reader may have ready ahead of the rating. */
-const RING_BATCHES = 16;
+const RING_BATCHES = 96;
 const WAIT_SLICE_MS = 1000;
 const GIVE_UP_MS = 10 * 60 * 1000;
 

@@ -143,12 +143,19 @@ export const NO_PLAN = -1;
 /** One engine's accounts: their records, and the account objects by handle. */
 export class AccountStore {
   /** Records the arrays have room for. */
-  private capacity = 1024;
-  hot = new Float64Array(HOT_OFFSET + this.capacity * HOT);
-  cold = new Float64Array(this.capacity * COLD);
+  private capacity: number;
+  hot: Float64Array;
+  cold: Float64Array;
   readonly accounts: Account[] = [];
   /** Written by `warmAccounts` (a sum of what it read); means nothing. */
   warmed = 0;
+
+  /** `expectedAccounts`: room made at once (growing copies the records). */
+  constructor(expectedAccounts = 0) {
+    this.capacity = Math.max(1024, expectedAccounts);
+    this.hot = new Float64Array(HOT_OFFSET + this.capacity * HOT);
+    this.cold = new Float64Array(this.capacity * COLD);
+  }
 
   /** Registers a new account and gives it a fresh record; returns its handle. */
   add(account: Account): number {

@@ -31,8 +31,12 @@ export interface TickResult {
   readonly nextTickAt: number | null;
 }
 
-export function createEngine(catalog: Catalog): EngineState {
-  return { catalog, accounts: new Map(), store: new AccountStore(), due: new DueQueue(), closedOutsideDue: new Set() };
+/**
+ * A new engine. `expectedAccounts` sizes the account store once, for a driver that knows how
+ * many customers are coming (the store still grows past it).
+ */
+export function createEngine(catalog: Catalog, expectedAccounts = 0): EngineState {
+  return { catalog, accounts: new Map(), store: new AccountStore(expectedAccounts), due: new DueQueue(), closedOutsideDue: new Set() };
 }
 
 /** The customer's account, created (with no subscription) on first use. */

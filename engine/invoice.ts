@@ -55,9 +55,18 @@ function overageLine(catalog: Catalog, account: Account, plan: PlanDef, endAt: n
 
 /** Builds the invoice of the open period ending at `endAt` (does not change the account). */
 export function closePeriod(catalog: Catalog, account: Account, plan: PlanDef, endAt: number): Invoice {
-  const lines = account.openLines.slice();
+  return periodInvoice(catalog, account, plan, endAt, account.openLines.slice());
+}
+
+/**
+ * The invoice of the open period ending at `endAt`, its lines `lines` (the open lines, given
+ * over or copied) and the overage line if any.
+ */
+export function periodInvoice(catalog: Catalog, account: Account, plan: PlanDef, endAt: number, lines: InvoiceLine[]): Invoice {
   const overage = overageLine(catalog, account, plan, endAt);
   if (overage !== null) lines.push(overage);
+  let totalCents = 0;
+  for (const line of lines) totalCents += line.amountCents;
   const usage = account.usage;
   return {
     customerId: account.customerId,
@@ -77,7 +86,7 @@ export function closePeriod(catalog: Catalog, account: Account, plan: PlanDef, e
     blockedJobs: usage.blockedJobs,
     exhaustedAt: usage.exhaustedAt,
     lines,
-    totalCents: lines.reduce((total, line) => total + line.amountCents, 0),
+    totalCents,
   };
 }
 

@@ -11,7 +11,7 @@
 import { addMonthsClamped } from './calendar.ts';
 import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
 import { type Account, type AccountStore, type Lot, H, hotBase, NEVER, compareLots, keepClosed, resetUsage } from './account.ts';
-import { closePeriod, feeLine } from './invoice.ts';
+import { feeLine, periodInvoice } from './invoice.ts';
 
 function assertLedger(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`ledger: ${message}`);
@@ -46,7 +46,8 @@ export function grantLot(
   const lots = account.lots;
   let index = lots.length;
   while (index > 0 && compareLots(lots[index - 1]!, lot) > 0) index -= 1;
-  lots.splice(index, 0, lot);
+  if (index === lots.length) lots.push(lot);
+  else lots.splice(index, 0, lot);
   account.setLots(lots);
   account.balanceMs += grantMs;
   account.grantedMs += grantMs;
@@ -105,18 +106,35 @@ function burnLots(account: Account, chargeMs: number, at: number): void {
   if (lots.length === 0 || need > 0) refreshNextDue(account);
 }
 
-/** Expires every lot matching `predicate`; their remaining balance becomes expired. */
-function expireLots(account: Account, predicate: (lot: Lot) => boolean): void {
-  const kept: Lot[] = [];
-  for (const lot of account.lots) {
-    if (predicate(lot)) {
+/**
+ * Expires the lots that expire at or before `expiresBy`, and with `included` every included lot;
+ * their remaining balance becomes expired. The lot list is compacted in place.
+ */
+function expireLots(account: Account, expiresBy: number, included: boolean): void {
+  const lots = account.lots;
+  let kept = 0;
+  for (let index = 0; index < lots.length; index += 1) {
+    const lot = lots[index]!;
+    if (lot.expiresAt <= expiresBy || (included && lot.kind === 'included')) {
       account.expiredMs += lot.remainingMs;
       account.balanceMs -= lot.remainingMs;
     } else {
-      kept.push(lot);
+      lots[kept++] = lot;
     }
   }
-  account.setLots(kept);
+  lots.length = kept;
+  account.setLots(lots);
+}
+
+/** `included:<index>`, the id of cycle `index`'s included lot (made once per index). */
+const includedLotIds: string[] = [];
+function includedLotId(index: number): string {
+  let id = includedLotIds[index];
+  if (id === undefined) {
+    id = `included:${index}`;
+    if (index < 1024) includedLotIds[index] = id;
+  }
+  return id;
 }
 
 /** Starts cycle `index` of the current anchor: grants the included allowance, bills a due fee. */
@@ -127,8 +145,7 @@ function startCycle(catalog: Catalog, account: Account, plan: PlanDef, index: nu
   resetUsage(account);
   account.includedMs = 0;
   if (plan.fastAllowanceMs > 0) {
-    const id = `included:${index}`;
-    grantLot(catalog, account, 'included', id, plan.fastAllowanceMs, account.cycleStartAt, account.cycleEndAt);
+    grantLot(catalog, account, 'included', includedLotId(index), plan.fastAllowanceMs, account.cycleStartAt, account.cycleEndAt);
   }
   const termLength = account.interval === 'year' ? 12 : 1;
   if ((index - account.feeTermStartCycle) % termLength === 0) {
@@ -159,9 +176,10 @@ export function startSubscription(
 /** Closes the open period at `endAt` into an invoice kept on the account until collected. */
 export function closeOpenPeriod(catalog: Catalog, account: Account, endAt: number): void {
   if (account.plan === null) return;
-  keepClosed(account, closePeriod(catalog, account, account.plan, endAt));
+  const lines = account.openLines; // given over to the invoice
   account.openLines = [];
-  expireLots(account, (lot) => lot.kind === 'included');
+  keepClosed(account, periodInvoice(catalog, account, account.plan, endAt, lines));
+  expireLots(account, Number.NEGATIVE_INFINITY, true);
 }
 
 /** Renewal at the cycle end: close, apply what was scheduled, start the next cycle (or stop). */
@@ -197,7 +215,7 @@ export function advance(catalog: Catalog, account: Account, at: number): void {
     if (due === account.cycleEndAt) {
       renew(catalog, account);
     } else {
-      expireLots(account, (lot) => lot.expiresAt <= due);
+      expireLots(account, due, false);
       refreshNextDue(account);
     }
   }

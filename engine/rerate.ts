@@ -114,7 +114,7 @@ export class Rerater {
     subscriptions: readonly RerateSubscription[],
     purchases: readonly ReratePurchase[],
   ) {
-    this.state = createEngine(catalog);
+    this.state = createEngine(catalog, subscriptions.length);
     this.defaultJobType = catalog.jobTypes.values().next().value!;
     this.changes = orderChanges(subscriptions, purchases);
   }
