@@ -19,7 +19,8 @@ export interface ReadWorkerData {
   readonly entry: string;
   readonly port: MessagePort;
   readonly signal: SharedArrayBuffer;
-  readonly ring: readonly SharedArrayBuffer[];
+  /** Batches that may be ready ahead of the rating (their buffers are made here, as first needed). */
+  readonly ringBatches: number;
   readonly file: string;
   readonly spec: CatalogSpec;
   readonly expectedEvents: number;
@@ -41,19 +42,26 @@ function send(reply: ReadWorkerReply): void {
   Atomics.notify(signal, 0);
 }
 
-/** Batches into the ring: slot k again once the batch that last held it is rated. */
+/**
+ * Batches into a ring of shared buffers: slot k again once the batch that last held it is rated.
+ * A slot's buffer is made when first lent (here, not by the main thread: zeroing fresh memory
+ * costs, and the ring is often not filled), and replaced by a bigger one if a batch needs it.
+ */
 function ringTarget(): BatchTarget {
+  const ring: SharedArrayBuffer[] = [];
   let sent = 0;
   return {
     lend(minimumBytes: number): SharedArrayBuffer {
-      const slot = sent % data.ring.length;
+      const slot = sent % data.ringBatches;
       for (;;) {
         const rated = Atomics.load(signal, 2);
-        if (rated >= sent - data.ring.length + 1) break;
+        if (rated >= sent - data.ringBatches + 1) break;
         Atomics.wait(signal, 2, rated, WAIT_SLICE_MS);
       }
-      const buffer = data.ring[slot]!;
-      return buffer.byteLength >= minimumBytes ? buffer : new SharedArrayBuffer(minimumBytes);
+      const buffer = ring[slot];
+      if (buffer !== undefined && buffer.byteLength >= minimumBytes) return buffer;
+      ring[slot] = new SharedArrayBuffer(minimumBytes);
+      return ring[slot];
     },
     add(batch: EventBatch): void {
       sent += 1;

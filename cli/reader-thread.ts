@@ -7,8 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { CatalogSpec } from '../engine/index.ts';
-import { type EventBatch, batchBufferBytes } from './event-batch.ts';
-import { BATCH_EVENTS } from './event-stream.ts';
+import type { EventBatch } from './event-batch.ts';
 import type { ReadWorkerData, ReadWorkerReply } from './read-worker.ts';
 
 /** Batches the reader may have ready ahead of the rating. */
@@ -33,7 +32,7 @@ export class ReaderThread {
       entry: fileURLToPath(new URL('./read-worker.ts', import.meta.url)),
       port: channel.port2,
       signal: this.signal.buffer as SharedArrayBuffer,
-      ring: Array.from({ length: RING_BATCHES }, () => new SharedArrayBuffer(batchBufferBytes(BATCH_EVENTS))),
+      ringBatches: RING_BATCHES,
       file,
       spec,
       expectedEvents,

@@ -22,6 +22,16 @@ export function keepClosed(account: Account, invoice: Invoice): void {
   else account.closed.push(invoice);
 }
 
+/**
+ * Adds a line to the account's open period. The first line makes an array of exactly one: an
+ * array grown from empty by push reserves 17 slots, and the open lines become an invoice's lines,
+ * kept for every period.
+ */
+export function addOpenLine(account: Account, line: InvoiceLine): void {
+  if (account.openLines.length === 0) account.openLines = [line];
+  else account.openLines.push(line);
+}
+
 /** An instant that never comes (no expiry, no renewal). */
 export const NEVER = Number.MAX_SAFE_INTEGER;
 

@@ -131,11 +131,13 @@ export function tick(state: EngineState, at: number): TickResult {
     account.closed = NO_INVOICES;
     schedule(state, account);
   }
-  for (const account of state.closedOutsideDue) {
-    for (const invoice of account.closed) invoices.push(invoice);
-    account.closed = NO_INVOICES;
+  if (state.closedOutsideDue.size > 0) {
+    for (const account of state.closedOutsideDue) {
+      for (const invoice of account.closed) invoices.push(invoice);
+      account.closed = NO_INVOICES;
+    }
+    state.closedOutsideDue.clear(); // allocates a new table: only when there was something
   }
-  state.closedOutsideDue.clear();
   invoices.sort(compareInvoices);
   return { invoices, nextTickAt: state.due.size > 0 ? state.due.peekAt() : null };
 }

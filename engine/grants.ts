@@ -7,7 +7,7 @@
  * would make the engine's invoice disagree with Dodo's meter. Refusals are values, not errors.
  */
 import { type Catalog, MS_PER_HOUR } from './catalog.ts';
-import { type Account, type InvoiceLine, NEVER } from './account.ts';
+import { type Account, type InvoiceLine, NEVER, addOpenLine } from './account.ts';
 import { advance, grantLot } from './ledger.ts';
 
 export type GrantRefusal = 'no_active_subscription' | 'topups_not_offered' | 'bonus_not_offered';
@@ -45,7 +45,7 @@ export function purchaseTopup(catalog: Catalog, account: Account, purchase: Topu
     planId: plan.id,
     detail: `${purchase.hours} h x ${catalog.topupPriceCentsPerHour} cents/h`,
   };
-  account.openLines.push(line);
+  addOpenLine(account, line);
   return { ok: true, lotId, line };
 }
 

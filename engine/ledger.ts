@@ -10,7 +10,7 @@
  */
 import { addMonthsClamped } from './calendar.ts';
 import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
-import { type Account, type AccountStore, type Lot, H, hotBase, NEVER, compareLots, keepClosed, resetUsage } from './account.ts';
+import { type Account, type AccountStore, type Lot, H, hotBase, NEVER, addOpenLine, compareLots, keepClosed, resetUsage } from './account.ts';
 import { feeLine, periodInvoice } from './invoice.ts';
 
 function assertLedger(condition: unknown, message: string): asserts condition {
@@ -46,9 +46,12 @@ export function grantLot(
   const lots = account.lots;
   let index = lots.length;
   while (index > 0 && compareLots(lots[index - 1]!, lot) > 0) index -= 1;
-  if (index === lots.length) lots.push(lot);
-  else lots.splice(index, 0, lot);
-  account.setLots(lots);
+  if (lots.length === 0) account.setLots([lot]); // exactly one slot (see addOpenLine)
+  else {
+    if (index === lots.length) lots.push(lot);
+    else lots.splice(index, 0, lot);
+    account.setLots(lots);
+  }
   account.balanceMs += grantMs;
   account.grantedMs += grantMs;
   if (kind === 'included') account.includedMs += grantMs;
@@ -149,7 +152,7 @@ function startCycle(catalog: Catalog, account: Account, plan: PlanDef, index: nu
   }
   const termLength = account.interval === 'year' ? 12 : 1;
   if ((index - account.feeTermStartCycle) % termLength === 0) {
-    account.openLines.push(feeLine(plan, account.interval, account.cycleStartAt));
+    addOpenLine(account, feeLine(plan, account.interval, account.cycleStartAt));
   }
   if (account.balanceMs === 0 && plan.overagePolicy !== 'metered') account.usage.exhaustedAt = account.cycleStartAt;
   refreshNextDue(account);

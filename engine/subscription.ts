@@ -22,7 +22,7 @@ import {
   feeCents,
   yearlyValueCents,
 } from './catalog.ts';
-import { type Account, type InvoiceLine } from './account.ts';
+import { type Account, type InvoiceLine, addOpenLine } from './account.ts';
 import { prorateCents } from './money.ts';
 import { advance, feeTerm, grantLot, reanchor, startSubscription } from './ledger.ts';
 
@@ -122,5 +122,5 @@ function pushLine(
   detail: string,
   quantity: number,
 ): void {
-  account.openLines.push({ kind, quantity, unit: 'share', amountCents, at, planId, detail });
+  addOpenLine(account, { kind, quantity, unit: 'share', amountCents, at, planId, detail });
 }
