@@ -41,15 +41,10 @@ describe('ByteKeyTable', () => {
           expect(table.find(bytes, 0, bytes.length)).toBe(number);
           expect(Buffer.from(table.bytes.subarray(table.keyStart(number), table.keyEnd(number)))).toEqual(bytes);
         }
-        // findMany agrees with find, for keys present and absent, wherever they sit in a buffer.
-        const probes = [...keys, 'absent', 'job_99999:gpu'].map(keyOf);
-        const all = Buffer.concat(probes);
-        const starts: number[] = [];
-        const ends: number[] = [];
-        probes.reduce((offset, probe) => (starts.push(offset), ends.push(offset + probe.length), offset + probe.length), 0);
-        const found = new Int32Array(probes.length);
-        table.findMany(all, starts, ends, 0, probes.length, found);
-        expect([...found]).toEqual(probes.map((probe) => table.find(probe, 0, probe.length)));
+        for (const probe of ['absent', 'job_99999:gpu']) {
+          const bytes = keyOf(probe);
+          expect(table.find(bytes, 0, bytes.length)).toBe(map.get(probe) ?? -1);
+        }
         const absent = keyOf('\u{1F600}absent');
         expect(table.find(absent, 0, absent.length)).toBe(map.has('\u{1F600}absent') ? map.get('\u{1F600}absent') : -1);
       }),

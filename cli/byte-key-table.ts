@@ -44,8 +44,6 @@ export class ByteKeyTable {
   /** Key n's hash (once indexed). */
   private hashes: Int32Array;
   private count = 0;
-  /** What `findMany`'s early reads summed: written, so that they are not optimised away. */
-  touched = 0;
 
   /** `expectedKeys` sizes the arrays (they grow past it as needed). */
   constructor(private readonly expectedKeys = 1024) {
@@ -63,29 +61,6 @@ export class ByteKeyTable {
   find(bytes: Uint8Array, start: number, end: number): number {
     if (!this.indexed) this.buildIndex();
     return this.findHashed(hashBytes(bytes, start, end), bytes, start, end);
-  }
-
-  /**
-   * `find` for keys bytes[starts[i], ends[i]), i in [from, to), into numbers[i]. The table reads
-   * of the keys overlap: each step (the slot, the key's offsets, its first bytes) is read for
-   * every key before the next step, so the keys wait for memory together, not one after another
-   * (a lookup in a table of 100k keys is otherwise a few cache misses in a row).
-   */
-  findMany(bytes: Uint8Array, starts: ArrayLike<number>, ends: ArrayLike<number>, from: number, to: number, numbers: Int32Array): void {
-    if (!this.indexed) this.buildIndex();
-    const { slots, mask } = this;
-    let touched = 0;
-    for (let index = from; index < to; index += 1) {
-      const hash = hashBytes(bytes, starts[index]!, ends[index]!);
-      numbers[index] = hash;
-      touched += slots[(hash & mask) * 2 + 1]!;
-    }
-    for (let index = from; index < to; index += 1) {
-      const entry = slots[(numbers[index]! & mask) * 2 + 1]!;
-      if (entry !== EMPTY) touched += this.arena[this.starts[entry - 1]!]!;
-    }
-    for (let index = from; index < to; index += 1) numbers[index] = this.findHashed(numbers[index]!, bytes, starts[index]!, ends[index]!);
-    this.touched = touched;
   }
 
   private findHashed(hash: number, bytes: Uint8Array, start: number, end: number): number {
