@@ -107,4 +107,20 @@ describe('rateFiles', () => {
     expect(message(true)).toBe(message(false));
     expect(message(false)).toContain(`${paths.events}:2: not valid JSON`);
   });
+
+  it('reports a bad catalog the same with the reader thread started (before the catalog is read) as without', () => {
+    const paths = files({ subscriptions: {}, purchases: [], events: [], ordered: true });
+    const badCatalog = join(dir, 'bad-catalog.yaml');
+    writeFileSync(badCatalog, 'plans: [unclosed\n');
+    const message = (readerThread: boolean) => {
+      try {
+        rateFiles({ ...paths, catalog: badCatalog }, { readerThread });
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(true)).toBe(message(false));
+    expect(message(false)).toContain(badCatalog);
+  });
 });

@@ -79,10 +79,12 @@ interface ExportRead {
 
 /** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
 export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateResult {
-  const { spec, catalog } = loadCatalog(files.catalog);
-  // The reader thread loads and starts reading while this one reads the other inputs.
-  const reader = (options.readerThread ?? defaultReaderThread(files.events)) ? new ReaderThread(files.events, spec, expectedEvents(files.events)) : null;
+  // The reader thread loads while this one reads the catalog, and reads the export while this one
+  // reads the other inputs.
+  const reader = (options.readerThread ?? defaultReaderThread(files.events)) ? new ReaderThread(files.events, expectedEvents(files.events)) : null;
   try {
+    const { spec, catalog } = loadCatalog(files.catalog);
+    reader?.start(spec);
     const issues: InputIssue[] = [];
     const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);

@@ -4,11 +4,16 @@
  * batches go to the main thread through a ring of shared buffers (reader-thread.ts), so reading
  * and rating use two cores.
  *
+ * The worker is started before the catalog is read (loading its modules takes a few hundred ms,
+ * which the main thread spends reading the catalog and subscriptions); the main thread then posts
+ * the catalog's spec on the port.
+ *
  * signal (Int32): [0] messages sent (Atomics-notified), [1] 1 after a failure, [2] batches the
- * main thread has rated (it notifies): a ring buffer is refilled only after its batch was rated.
+ * main thread has rated (it notifies): a ring buffer is refilled only after its batch was rated,
+ * [3] 1 once the main thread has posted the catalog (it notifies).
  */
-import { type MessagePort, workerData } from 'node:worker_threads';
-import { type CatalogSpec, compileCatalog } from '../engine/index.ts';
+import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { type CatalogSpec, compileCatalog } from '../engine/catalog.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import type { EventBatch } from './event-batch.ts';
 import { type BatchTarget, EventStream } from './event-stream.ts';
@@ -22,8 +27,12 @@ export interface ReadWorkerData {
   /** Batches that may be ready ahead of the rating (their buffers are made here, as first needed). */
   readonly ringBatches: number;
   readonly file: string;
-  readonly spec: CatalogSpec;
   readonly expectedEvents: number;
+}
+
+/** What the main thread posts once it has read the catalog. */
+export interface ReadWorkerStart {
+  readonly spec: CatalogSpec;
 }
 
 export type ReadWorkerReply =
@@ -70,8 +79,16 @@ function ringTarget(): BatchTarget {
   };
 }
 
+/** The catalog the main thread posts (it may still be reading it). */
+function postedSpec(): CatalogSpec {
+  while (Atomics.load(signal, 3) === 0) Atomics.wait(signal, 3, 0, WAIT_SLICE_MS);
+  const message = receiveMessageOnPort(data.port);
+  if (message === undefined) throw new Error('the catalog was announced but not posted');
+  return (message.message as ReadWorkerStart).spec;
+}
+
 try {
-  const catalog = compileCatalog(data.spec);
+  const catalog = compileCatalog(postedSpec());
   const issues: InputIssue[] = [];
   const stream = new EventStream(ringTarget(), data.file, catalog, data.expectedEvents);
   readUsageExport(data.file, catalog, issues, stream);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { CatalogSpec } from '../engine/index.ts';
 import type { EventBatch } from './event-batch.ts';
-import type { ReadWorkerData, ReadWorkerReply } from './read-worker.ts';
+import type { ReadWorkerData, ReadWorkerReply, ReadWorkerStart } from './read-worker.ts';
 
 /** Batches the reader may have ready ahead of the rating. */
 const RING_BATCHES = 96;
@@ -20,12 +20,15 @@ export type ReaderDone = Extract<ReadWorkerReply, { kind: 'done' }>;
 export class ReaderThread {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly signal = new Int32Array(new SharedArrayBuffer(12));
+  private readonly signal = new Int32Array(new SharedArrayBuffer(16));
   private received = 0;
   private closed = false;
 
-  /** Starts reading `file` at once (the worker loads while this thread reads the other inputs). */
-  constructor(file: string, spec: CatalogSpec, expectedEvents: number) {
+  /**
+   * Starts the worker at once: it loads while this thread reads the catalog, then waits for it
+   * (`start`), and reads while this thread reads the other inputs.
+   */
+  constructor(file: string, expectedEvents: number) {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const workerData: ReadWorkerData = {
@@ -34,11 +37,18 @@ export class ReaderThread {
       signal: this.signal.buffer as SharedArrayBuffer,
       ringBatches: RING_BATCHES,
       file,
-      spec,
       expectedEvents,
     };
     this.worker = new Worker(new URL('./read-worker-bootstrap.cjs', import.meta.url), { workerData, transferList: [channel.port2] });
     this.worker.unref();
+  }
+
+  /** Lets the worker read, under this catalog. */
+  start(spec: CatalogSpec): void {
+    const start: ReadWorkerStart = { spec };
+    this.port.postMessage(start);
+    Atomics.store(this.signal, 3, 1);
+    Atomics.notify(this.signal, 3);
   }
 
   /** The next batch of the export (to be `release`d once rated), or the reading's outcome at the end. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { catalog } from '../engine/test/fixtures.ts';
 import { decodeKey } from './byte-key-table.ts';
-import { eventFromText } from './rate-inputs.ts';
+import { eventFromText } from './usage-event-text.ts';
 import { NOT_SCANNED, SCANNED_EVENT, SCANNED_OTHER, UsageByteScanner } from './usage-byte-scanner.ts';
 import { usageLine } from './test/usage-lines.ts';
 

@@ -50,6 +50,11 @@ const AFTER_EVENT_ID = bytesOf('","customer_id":"');
 const AFTER_CUSTOMER_ID = bytesOf('","event_name":"');
 const AFTER_EVENT_NAME = bytesOf('","timestamp":"');
 const AFTER_TIMESTAMP = bytesOf('","metadata":{');
+const OPEN_WORDS = wordLiteral(OPEN);
+const AFTER_EVENT_ID_WORDS = wordLiteral(AFTER_EVENT_ID);
+const AFTER_CUSTOMER_ID_WORDS = wordLiteral(AFTER_CUSTOMER_ID);
+const AFTER_EVENT_NAME_WORDS = wordLiteral(AFTER_EVENT_NAME);
+const AFTER_TIMESTAMP_WORDS = wordLiteral(AFTER_TIMESTAMP);
 const TRUE = bytesOf('true');
 const FALSE = bytesOf('false');
 const NULL = bytesOf('null');
@@ -67,12 +72,48 @@ function skipLiteral(bytes: Uint8Array, at: number, limit: number, literal: Uint
   return at + literal.length;
 }
 
+/**
+ * A literal of 4 bytes or more, compared 4 bytes at a time: the little-endian words at offsets
+ * 0, 4, 8, ... and one at length - 4 (overlapping the one before) for the last bytes.
+ */
+interface WordLiteral {
+  readonly length: number;
+  readonly offsets: Int32Array;
+  readonly words: Int32Array;
+}
+
+function wordLiteral(bytes: Uint8Array): WordLiteral {
+  if (bytes.length < 4) throw new Error('a word literal has 4 bytes or more');
+  const offsets: number[] = [];
+  for (let offset = 0; offset + 4 <= bytes.length; offset += 4) offsets.push(offset);
+  if (bytes.length % 4 !== 0) offsets.push(bytes.length - 4);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { length: bytes.length, offsets: Int32Array.from(offsets), words: Int32Array.from(offsets, (offset) => view.getInt32(offset, true)) };
+}
+
+/** `literal` at the view's byte `at` (bytes up to `limit` valid): the index after it, or -1. */
+function skipWords(view: DataView, at: number, limit: number, literal: WordLiteral): number {
+  const length = literal.length;
+  if (at + length > limit) return -1;
+  const { offsets, words } = literal;
+  for (let index = 0; index < offsets.length; index += 1) if (view.getInt32(at + offsets[index]!, true) !== words[index]) return -1;
+  return at + length;
+}
+
+/** Whether a name's bytes stand for themselves inside a JSON string (printable ASCII, no quote or backslash). */
+function plainName(name: Uint8Array): boolean {
+  return name.every((code) => STRING_BYTE[code] === 0);
+}
+
+/** What each byte is in a scanned string: 0 text (printable ASCII), 1 the closing quote, 2 not allowed. */
+const STRING_BYTE = Uint8Array.from({ length: 256 }, (_, code) => (code === QUOTE ? 1 : code < 0x20 || code > 0x7f || code === BACKSLASH ? 2 : 0));
+
 /** The closing quote of a string whose text starts at `at` (printable ASCII, no escapes), or -1. */
 function stringEnd(bytes: Uint8Array, at: number, limit: number): number {
+  const kinds = STRING_BYTE;
   for (let index = at; index < limit; index += 1) {
-    const code = bytes[index]!;
-    if (code === QUOTE) return index;
-    if (code < 0x20 || code > 0x7f || code === BACKSLASH) return -1;
+    const kind = kinds[bytes[index]!]!;
+    if (kind !== 0) return kind === 1 ? index : -1;
   }
   return -1;
 }
@@ -137,6 +178,16 @@ export class UsageByteScanner {
 
   private readonly meterEventName: Uint8Array;
   private readonly meterKey: Uint8Array;
+  /**
+   * The meter's event name then its closing quote, and the meter key as a member name
+   * (`"key":`), to recognise them in one comparison; null for a name that is not plain (the
+   * general comparison then decides).
+   */
+  private readonly meterEventNameQuoted: WordLiteral | null;
+  private readonly meterKeyMember: WordLiteral | null;
+  /** A DataView of the bytes last scanned (made again when other bytes come). */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
   private readonly jobTypeKey = bytesOf('job_type');
   private readonly jobTypes: Uint8Array[];
   /** The meter key's number as bytes[secondsStart, secondsEnd); -1: absent, -2: not a number. */
@@ -145,42 +196,59 @@ export class UsageByteScanner {
   /** job_type's text as bytes[jobTypeStart, jobTypeEnd); -1: absent, -2: not a string. */
   private jobTypeStart = -1;
   private jobTypeEnd = -1;
-  /** A memo of the last calendar day read (YYYYMMDD) and its first ms: exports run day by day. */
-  private dayKey = -1;
+  /**
+   * A memo of the last calendar day read: its YYYY-MM-DD bytes as little-endian words (4, 4 and 2
+   * bytes; a third word of -1 matches none) and its first ms. Exports run day by day.
+   */
+  private readonly dayWords = Int32Array.of(0, 0, -1);
   private dayMs = 0;
 
   constructor(meterEventName: string, meterKey: string, jobTypeIds: readonly string[]) {
     this.meterEventName = nameBytes(meterEventName);
     this.meterKey = nameBytes(meterKey);
+    const quoted = (name: Uint8Array, before: string, after: string) =>
+      plainName(name) && name.length + before.length + after.length >= 4 ? wordLiteral(Uint8Array.from([...bytesOf(before), ...name, ...bytesOf(after)])) : null;
+    this.meterEventNameQuoted = quoted(this.meterEventName, '', '"');
+    this.meterKeyMember = quoted(this.meterKey, '"', '":');
     this.jobTypes = jobTypeIds.map(nameBytes);
   }
 
   /** Scans the line starting at `start` (bytes up to `limit` are valid): SCANNED_* or NOT_SCANNED. */
   scan(bytes: Buffer, start: number, limit: number): number {
-    let at = skipLiteral(bytes, start, limit, OPEN);
+    if (bytes !== this.viewOf) {
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.viewOf = bytes;
+    }
+    const view = this.view;
+    let at = skipWords(view, start, limit, OPEN_WORDS);
     if (at < 0) return NOT_SCANNED;
     const idEnd = stringEnd(bytes, at, limit);
     if (idEnd <= at) return NOT_SCANNED;
     this.idStart = at;
     this.idEnd = idEnd;
-    at = skipLiteral(bytes, idEnd, limit, AFTER_EVENT_ID);
+    at = skipWords(view, idEnd, limit, AFTER_EVENT_ID_WORDS);
     const customerEnd = at < 0 ? -1 : stringEnd(bytes, at, limit);
     if (customerEnd <= at) return NOT_SCANNED;
     this.customerStart = at;
     this.customerEnd = customerEnd;
-    const nameStart = skipLiteral(bytes, customerEnd, limit, AFTER_CUSTOMER_ID);
-    const nameEnd = nameStart < 0 ? -1 : stringEnd(bytes, nameStart, limit);
+    const nameStart = skipWords(view, customerEnd, limit, AFTER_CUSTOMER_ID_WORDS);
+    if (nameStart < 0) return NOT_SCANNED;
+    // The meter's event name in one comparison (it cannot be followed by more of a longer name:
+    // the comparison takes in the closing quote); any other name is found the general way.
+    const quoted = this.meterEventNameQuoted;
+    const meterEnd = quoted === null ? -1 : skipWords(view, nameStart, limit, quoted);
+    const nameEnd = meterEnd >= 0 ? meterEnd - 1 : stringEnd(bytes, nameStart, limit);
     if (nameEnd <= nameStart) return NOT_SCANNED;
-    at = skipLiteral(bytes, nameEnd, limit, AFTER_EVENT_NAME);
+    at = skipWords(view, nameEnd, limit, AFTER_EVENT_NAME_WORDS);
     at = at < 0 ? -1 : this.timestamp(bytes, at, limit);
-    at = at < 0 ? -1 : skipLiteral(bytes, at, limit, AFTER_TIMESTAMP);
+    at = at < 0 ? -1 : skipWords(view, at, limit, AFTER_TIMESTAMP_WORDS);
     at = at < 0 ? -1 : this.metadata(bytes, at, limit);
     if (at < 0 || at >= limit || bytes[at] !== CLOSE_BRACE) return NOT_SCANNED;
     at += 1;
     if (at < limit && bytes[at] === NEWLINE) this.next = at + 1;
     else if (at + 1 < limit && bytes[at] === RETURN && bytes[at + 1] === NEWLINE) this.next = at + 2;
     else return NOT_SCANNED;
-    if (!sameBytes(bytes, nameStart, nameEnd, this.meterEventName)) return SCANNED_OTHER;
+    if (meterEnd < 0 && !sameBytes(bytes, nameStart, nameEnd, this.meterEventName)) return SCANNED_OTHER;
     return this.seconds(bytes) && this.jobTypeCode(bytes) ? SCANNED_EVENT : NOT_SCANNED;
   }
 
@@ -198,21 +266,26 @@ export class UsageByteScanner {
       return -1;
     }
     if (bytes[close] !== QUOTE) return -1;
-    const year = digits(bytes, at, 4);
-    const month = digits(bytes, at + 5, 2);
-    const day = digits(bytes, at + 8, 2);
+    // The date (YYYY-MM-DD) as three words: the same bytes as the day in the memo need no reading.
+    const view = this.view;
+    const date0 = view.getInt32(at, true);
+    const date1 = view.getInt32(at + 4, true);
+    const date2 = view.getUint16(at + 8, true);
+    if (date0 !== this.dayWords[0] || date1 !== this.dayWords[1] || date2 !== this.dayWords[2]) {
+      // A new day: checked once, then remembered with its first instant (exports run day by day).
+      const year = digits(bytes, at, 4);
+      const month = digits(bytes, at + 5, 2);
+      const day = digits(bytes, at + 8, 2);
+      if (year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;
+      this.dayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+      this.dayWords[0] = date0;
+      this.dayWords[1] = date1;
+      this.dayWords[2] = date2;
+    }
     const hours = digits(bytes, at + 11, 2);
     const minutes = digits(bytes, at + 14, 2);
     const seconds = digits(bytes, at + 17, 2);
-    if (year < 1970 || millis < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) return -1;
-    if (month < 1 || month > 12 || day < 1 || day > 31) return -1;
-    const dayKey = year * 10_000 + month * 100 + day;
-    if (dayKey !== this.dayKey) {
-      // A new day: checked once, then remembered with its first instant (exports run day by day).
-      if (day > daysInMonth(year, month)) return -1;
-      this.dayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
-      this.dayKey = dayKey;
-    }
+    if (millis < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) return -1;
     this.at = this.dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
     return close;
   }
@@ -227,13 +300,23 @@ export class UsageByteScanner {
     this.jobTypeStart = -1;
     let at = start;
     if (at < limit && bytes[at] === CLOSE_BRACE) return at + 1;
+    const member = this.meterKeyMember;
     for (;;) {
-      if (at >= limit || bytes[at] !== QUOTE) return -1;
-      const keyEnd = stringEnd(bytes, at + 1, limit);
-      if (keyEnd < 0 || keyEnd + 1 >= limit || bytes[keyEnd + 1] !== COLON) return -1;
-      const isMeterKey = sameBytes(bytes, at + 1, keyEnd, this.meterKey);
-      const isJobType = !isMeterKey && sameBytes(bytes, at + 1, keyEnd, this.jobTypeKey);
-      const valueStart = keyEnd + 2;
+      // The meter key in one comparison (quotes and colon included); any other key the general way.
+      const memberEnd = member === null ? -1 : skipWords(this.view, at, limit, member);
+      let valueStart: number;
+      let isMeterKey = true;
+      let isJobType = false;
+      if (memberEnd >= 0) {
+        valueStart = memberEnd;
+      } else {
+        if (at >= limit || bytes[at] !== QUOTE) return -1;
+        const keyEnd = stringEnd(bytes, at + 1, limit);
+        if (keyEnd < 0 || keyEnd + 1 >= limit || bytes[keyEnd + 1] !== COLON) return -1;
+        isMeterKey = sameBytes(bytes, at + 1, keyEnd, this.meterKey);
+        isJobType = !isMeterKey && sameBytes(bytes, at + 1, keyEnd, this.jobTypeKey);
+        valueStart = keyEnd + 2;
+      }
       const first = valueStart < limit ? bytes[valueStart]! : -1;
       let valueEnd: number;
       if (first === QUOTE) {

@@ -12,7 +12,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { Catalog } from '../engine/index.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { encodeKey } from './byte-key-table.ts';
-import { eventFromText, readText } from './rate-inputs.ts';
+import { eventFromText, readText } from './usage-event-text.ts';
 import { NOT_SCANNED, SCANNED_EVENT, UsageByteScanner } from './usage-byte-scanner.ts';
 
 // Module-local copies: the hot loop compares with these (imported bindings are property reads).

@@ -20,7 +20,7 @@ import type { Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
 import { type EngineState, jobTypeOf, createEngine, handleOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt, warmAccounts } from './engine.ts';
 import { type JobRequest, dispatchHeldByHandle, submitByHandle } from './router.ts';
-import { completeByHandle } from './usage.ts';
+import { chargeCompletionByHandle } from './usage.ts';
 
 export interface RerateSubscription {
   readonly customerId: string;
@@ -220,7 +220,7 @@ export class Rerater {
     const decision = submitByHandle(state, handle, this.pendingRequests[slot]!, at);
     if (decision.mode === 'blocked') return;
     if (decision.start === 'queued') dispatchHeldByHandle(state, handle, decision.mode);
-    completeByHandle(state, handle, { jobId: this.pendingIds[slot]!, mode: decision.mode }, this.pendingGpuMs[slot]!, at);
+    chargeCompletionByHandle(state, handle, decision.mode, this.pendingGpuMs[slot]!, at);
   }
 
   private catchUp(at: number): void {

@@ -102,17 +102,19 @@ function release(catalog: Catalog, store: AccountStore, handle: number, mode: Mo
   hot[base + field] = hot[base + field]! - 1;
 }
 
-/** Completion on the account's hot record (the cold record only when the head lot runs out). */
-function completeRecord(catalog: Catalog, store: AccountStore, handle: number, job: CompletedJob, gpuMs: number, at: number): Completion {
+/**
+ * A completion charged on the account's hot record (the cold record only when the head lot runs
+ * out): the Fast time charged, ms (turbo at its multiplier; 0 for Relax).
+ */
+function chargeRecord(catalog: Catalog, store: AccountStore, handle: number, mode: Mode, gpuMs: number, at: number): number {
   validGpuMs(gpuMs);
-  const mode = job.mode;
   release(catalog, store, handle, mode, at);
   const hot = store.hot;
   const base = hotBase(handle);
   if (mode === 'relax') {
     hot[base + H.relaxMs] = hot[base + H.relaxMs]! + gpuMs;
     hot[base + H.relaxJobs] = hot[base + H.relaxJobs]! + 1;
-    return RELAX_COMPLETION;
+    return 0;
   }
   const chargedMs = mode === 'turbo' ? gpuMs * catalog.turboMultiplier : gpuMs;
   burnByHandle(store, handle, chargedMs, at);
@@ -123,7 +125,12 @@ function completeRecord(catalog: Catalog, store: AccountStore, handle: number, j
   } else {
     hot[base + H.fastJobs] = hot[base + H.fastJobs]! + 1;
   }
-  return new MeteredUsage(catalog, store, handle, job.jobId, mode, chargedMs, at);
+  return chargedMs;
+}
+
+function completeRecord(catalog: Catalog, store: AccountStore, handle: number, job: CompletedJob, gpuMs: number, at: number): Completion {
+  const chargedMs = chargeRecord(catalog, store, handle, job.mode, gpuMs, at);
+  return job.mode === 'relax' ? RELAX_COMPLETION : new MeteredUsage(catalog, store, handle, job.jobId, job.mode, chargedMs, at);
 }
 
 /** A dispatched job finished at `at` after `gpuMs` of GPU time (integer ms >= 0). */
@@ -140,4 +147,13 @@ export function completeByHandle(state: EngineState, handle: number, job: Comple
 export function fail(catalog: Catalog, account: Account, job: CompletedJob, at: number): void {
   release(catalog, account.store, account.handle, job.mode, at);
   account.usage.failedJobs += 1;
+}
+
+/**
+ * `completeByHandle` for a driver that sends no usage events (re-rating an export, whose events
+ * were sent already): the ledger is charged the same, no event is made. Returns the Fast time
+ * charged, ms (0 for Relax).
+ */
+export function chargeCompletionByHandle(state: EngineState, handle: number, mode: Mode, gpuMs: number, at: number): number {
+  return chargeRecord(state.catalog, state.store, handle, mode, gpuMs, at);
 }

@@ -6,24 +6,10 @@
  * parent that exists, for a missing field). All problems are collected and thrown together as one
  * InputError; nothing is returned unless the whole file is valid.
  */
-import { isAscii } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputIssue } from './errors.ts';
-
-/** Reads a file as text, turning file-system errors into an InputError naming the file. */
-export function readInputFile(file: string): string {
-  try {
-    const bytes = readFileSync(file);
-    // Pure ASCII (the usual export) decodes the same as latin1, which is twice as fast as UTF-8.
-    return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? 'error'})`;
-    throw new InputError([{ file, message }]);
-  }
-}
+import { readInputFile } from './input-file.ts';
 
 type PathKey = string | number;
 

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import { MS_PER_HOUR, compileCatalog, type CatalogSpec } from '../engine/index.ts';
 import { catalogSchema } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
-import { parseYaml, readInputFile } from '../scenarios/yaml-load.ts';
+import { readInputFile } from '../scenarios/input-file.ts';
+import { parseYaml } from '../scenarios/yaml-load.ts';
 import { compileScenario, horizonEndAt, parseInstant } from './compile.ts';
 import type { SimModel } from './model.ts';
 

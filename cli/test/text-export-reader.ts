@@ -4,7 +4,7 @@
  */
 import type { Catalog, RerateEvent } from '../../engine/index.ts';
 import type { InputIssue } from '../../scenarios/errors.ts';
-import { eventFromText, readText } from '../rate-inputs.ts';
+import { eventFromText, readText } from '../usage-event-text.ts';
 
 /** Events read from an export. */
 export interface EventRead {

@@ -58,7 +58,7 @@ const member: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: secondsText.map((seconds) => `"gpu_seconds":${seconds}`) },
   { weight: 3, arbitrary: fc.constant('"mode":"fast"') },
   { weight: 2, arbitrary: fc.constantFrom(...JOB_TYPES, 'unknown_type').map((jobType) => `"job_type":"${jobType}"`) },
-  { weight: 1, arbitrary: fc.constantFrom('"job_type":7', '"job_type":null', '"x":true', '"x":false', '"x":null', '"":1', '"x":"y"', '"n":{"a":1}', '"a b":-2.5e3') },
+  { weight: 1, arbitrary: fc.constantFrom('"job_type":7', '"job_type":null', '"x":true', '"x":false', '"x":null', '"":1', '"x":"y"', '"n":{"a":1}', '"a b":-2.5e3', '"gpu_second":1', '"gpu_seconds2":1', '"gpu_seconds" :1') },
 );
 
 export interface LineParts {
@@ -72,7 +72,7 @@ export interface LineParts {
 const lineParts: fc.Arbitrary<LineParts> = fc.record({
   eventId: quoted(fc.oneof({ weight: 4, arbitrary: plainId }, { weight: 1, arbitrary: oddId })),
   customerId: quoted(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...customerIds) }, { weight: 1, arbitrary: oddId })),
-  eventName: quoted(fc.oneof({ weight: 8, arbitrary: fc.constant(METER_EVENT) }, { weight: 1, arbitrary: fc.constantFrom('other.event', '') })),
+  eventName: quoted(fc.oneof({ weight: 8, arbitrary: fc.constant(METER_EVENT) }, { weight: 1, arbitrary: fc.constantFrom('other.event', '', 'gpu.fast_second', 'gpu.fast_seconds2', 'gpu.fast_seconds"') })),
   timestamp: quoted(timestampText),
   members: fc.array(member, { minLength: 0, maxLength: 4 }),
 });

@@ -1,0 +1,88 @@
+/**
+ * A usage export's events read the general way, for the lines the byte scanner leaves
+ * (usage-byte-scanner.ts): JSON.parse and field checks by hand, every problem recorded with its
+ * file, line and field, everything kept already in engine units. Also the reading of a whole input
+ * file as text, with its problems recorded the same way.
+ *
+ * Kept to what the export reader needs (no CSV or YAML parser), since it is loaded by the thread
+ * that reads the export (read-worker.ts), whose start-up delays the rating.
+ */
+import type { Catalog, RerateEvent } from '../engine/index.ts';
+import { parseIsoMs } from '../engine/calendar.ts';
+import { InputError, type InputIssue } from '../scenarios/errors.ts';
+import { readInputFile } from '../scenarios/input-file.ts';
+
+/** The file's text, or null after recording why it cannot be read (in the project's words). */
+export function readText(file: string, issues: InputIssue[]): string | null {
+  try {
+    return readInputFile(file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    issues.push(...error.issues);
+    return null;
+  }
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+/** Validates one parsed JSONL line; returns the event or pushes issues and returns null. */
+function eventFromLine(value: unknown, catalog: Catalog, file: string, line: number, issues: InputIssue[]): RerateEvent | 'other' | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ file, line, message: 'expected a JSON object (one usage event per line)' });
+    return null;
+  }
+  const event = value as Record<string, unknown>;
+  const before = issues.length;
+  for (const field of ['event_id', 'customer_id', 'event_name'] as const) {
+    if (typeof event[field] !== 'string' || event[field] === '') {
+      issues.push({ file, line, path: field, message: `expected a non-empty string, got ${describe(event[field])}` });
+    }
+  }
+  if (issues.length === before && event.event_name !== catalog.meterEventName) return 'other';
+  const at = typeof event.timestamp === 'string' ? parseIsoMs(event.timestamp) : null;
+  if (at === null) issues.push({ file, line, path: 'timestamp', message: `expected an ISO-8601 timestamp with a zone, got ${describe(event.timestamp)}` });
+  const metadata = event.metadata;
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    issues.push({ file, line, path: 'metadata', message: `expected an object, got ${describe(metadata)}` });
+    return null;
+  }
+  const record = metadata as Record<string, unknown>;
+  const seconds = record[catalog.meterKey];
+  const path = `metadata.${catalog.meterKey}`;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+    issues.push({ file, line, path, message: `expected a number of seconds, got ${describe(seconds)}` });
+  } else if (seconds < 0) {
+    issues.push({ file, line, path, message: `expected seconds >= 0, got ${seconds}` });
+  }
+  const jobType = record.job_type;
+  if (jobType !== undefined && (typeof jobType !== 'string' || !catalog.jobTypes.has(jobType))) {
+    issues.push({ file, line, path: 'metadata.job_type', message: `unknown job type ${describe(jobType)} (catalog has ${[...catalog.jobTypes.keys()].join(', ')})` });
+  }
+  if (issues.length !== before) return null;
+  return {
+    eventId: event.event_id as string,
+    customerId: event.customer_id as string,
+    at: at!,
+    gpuMs: Math.round((seconds as number) * 1000),
+    jobType: (jobType as string | undefined) ?? null,
+  };
+}
+
+/**
+ * Reads one line of a usage export (trimmed, not empty) the general way, for the lines the byte
+ * scanner leaves (usage-byte-scanner.ts): JSON.parse and field checks. `last`: the line ends the file
+ * without a line break (a truncated write, if it is not JSON). Returns the event, 'other' for
+ * another meter's event, or null after recording the line's problems.
+ */
+export function eventFromText(raw: string, catalog: Catalog, file: string, line: number, last: boolean, issues: InputIssue[]): RerateEvent | 'other' | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    issues.push({ file, line, message: last ? 'not valid JSON (truncated last line?)' : 'not valid JSON' });
+    return null;
+  }
+  return eventFromLine(value, catalog, file, line, issues);
+}
