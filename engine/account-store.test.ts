@@ -4,6 +4,7 @@ import {
   accountInvariantErrors,
   accountOf,
   buyTopup,
+  chargeCompletionByHandle,
   completeByHandle,
   createEngine,
   handleOf,
@@ -65,5 +66,32 @@ describe('account store', () => {
     expect(accountOf(restored, 'cus').balanceMs).toBe(3_000_000);
     expect(accountInvariantErrors(accountOf(restored, 'cus'))).toEqual([]);
     expect(accountInvariantErrors(account)).toEqual([]);
+  });
+
+  it('charges a completion without a usage event exactly as completing it does', () => {
+    const completed = createEngine(catalog);
+    const charged = createEngine(catalog);
+    const grid = jobTypeOf(catalog, 'image_grid');
+    for (const state of [completed, charged]) {
+      subscribeCustomer(state, 'cus_b', 'basic', 'month', START);
+      subscribeCustomer(state, 'cus_s', 'standard', 'month', START);
+    }
+    const modes = new Set<string>();
+    // Enough Fast, Turbo and Relax work to exhaust both allowances, over a renewal.
+    for (let index = 0; index < 60; index += 1) {
+      const at = START + index * 12 * HOUR;
+      const customer = index % 2 === 0 ? 'cus_b' : 'cus_s';
+      const request = { jobType: grid, mode: index % 5 === 0 ? ('turbo' as const) : ('fast' as const) };
+      const ms = 1_800_000 + index * 1000;
+      const first = submitByHandle(completed, handleOf(completed, customer), request, at);
+      const second = submitByHandle(charged, handleOf(charged, customer), request, at);
+      expect(second).toEqual(first);
+      modes.add(first.mode);
+      if (first.mode === 'blocked') continue;
+      const completion = completeByHandle(completed, handleOf(completed, customer), { jobId: `job_${index}`, mode: first.mode }, ms, at);
+      expect(chargeCompletionByHandle(charged, handleOf(charged, customer), first.mode, ms, at)).toBe(completion.chargedMs);
+    }
+    expect([...modes].sort()).toEqual(['blocked', 'fast', 'relax', 'turbo']);
+    expect(snapshotEngine(charged)).toEqual(snapshotEngine(completed));
   });
 });
