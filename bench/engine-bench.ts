@@ -159,6 +159,42 @@ export function benchMemoryLatency(): BenchFigure {
   };
 }
 
+/**
+ * The machine's speed at simple work right now, for reading the `engine rate` figures (the
+ * reading of an export is a pass over its bytes): a loop testing every byte of a 64 MB buffer
+ * against three values, ns per byte, the median of 7 passes after one to compile it. This VM's
+ * speed drifts by up to 2x within minutes; a rate figure is comparable with another taken at a
+ * similar reference.
+ */
+export function benchByteLoop(): BenchFigure {
+  const bytes = new Uint8Array(64 << 20);
+  const random = generator(5);
+  for (let index = 0; index < bytes.length; index += 4096) bytes.fill(Math.floor(random() * 128), index, index + 4096);
+  const pass = () => {
+    let count = 0;
+    for (let index = 0; index < bytes.length; index += 1) {
+      const code = bytes[index]!;
+      if (code === 34 || code < 0x20 || code === 92) count += 1;
+    }
+    return count;
+  };
+  pass();
+  const times: number[] = [];
+  let count = 0;
+  for (let run = 0; run < 7; run += 1) {
+    const t0 = performance.now();
+    count = pass();
+    times.push(((performance.now() - t0) * 1e6) / bytes.length);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name: 'reference: a byte loop',
+    value: Number(times[3]!.toFixed(2)),
+    unit: 'ns/byte',
+    detail: `median of 7 passes over 64 MB (range ${times[0]!.toFixed(2)} .. ${times[6]!.toFixed(2)}); ${count} bytes matched per pass`,
+  };
+}
+
 /** What one timed `rateFiles` run in a fresh process reports (bench/rate-child.ts). */
 interface RateChildResult {
   readonly seconds: number;

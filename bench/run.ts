@@ -6,7 +6,7 @@
  *   npm run bench -- sim-scaling sim-million
  * Benchmarks measure; tests never time anything.
  */
-import { type BenchFigure, benchMemoryLatency, benchRate, benchRouteComplete } from './engine-bench.ts';
+import { type BenchFigure, benchByteLoop, benchMemoryLatency, benchRate, benchRouteComplete } from './engine-bench.ts';
 import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
 interface Bench {
@@ -25,7 +25,7 @@ const BENCHES: Record<string, Bench> = {
     ],
     byDefault: true,
   },
-  rate: { run: () => benchRate(2_000_000, 100_000), byDefault: true },
+  rate: { run: () => [benchByteLoop(), ...benchRate(2_000_000, 100_000), benchByteLoop()], byDefault: true },
   'sim-validation': { run: () => benchSimValidation(10_000_000), byDefault: true },
   'sim-scaling': { run: () => benchSimScaling([1e5, 1e6, 1e7, 1e8]), byDefault: false },
   'sim-million': { run: () => benchSimMillion(), byDefault: false },
