@@ -13,6 +13,8 @@ import {
   parseIsoMs,
 } from '../engine/index.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
+import { cleanSubscriptions } from './clean-subscriptions.ts';
+import { lineEnd, nextLine } from './text-lines.ts';
 import { readText } from './usage-event-text.ts';
 
 interface CsvRow {
@@ -54,23 +56,14 @@ function simpleCsv(text: string): CsvTable | null {
   return { columns: columnIndexes(header), rows };
 }
 
-/** Where the line starting at `start` ends: its line break (a CR before the LF excluded), or the text's end. */
-function lineEnd(text: string, start: number): number {
-  const newline = text.indexOf('\n', start);
-  if (newline === -1) return text.length;
-  return newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
-}
-
-/** The start of the line after the one ending at `end` (past its line break). */
-function nextLine(text: string, end: number): number {
-  return end < text.length && text.charCodeAt(end) === 13 ? end + 2 : end + 1;
-}
-
 const NO_ROWS: CsvTable = { columns: new Map(), rows: [] };
 
 function readCsv(file: string, columns: readonly string[], issues: InputIssue[]): CsvTable {
   const text = readText(file, issues);
-  if (text === null) return NO_ROWS;
+  return text === null ? NO_ROWS : csvTable(file, text, columns, issues);
+}
+
+function csvTable(file: string, text: string, columns: readonly string[], issues: InputIssue[]): CsvTable {
   const header = text.split(/\r?\n/, 1)[0]!.replace(/^\uFEFF/, '').split(',').map((name) => name.trim());
   const missing = columns.filter((column) => !header.includes(column));
   if (missing.length > 0) {
@@ -106,7 +99,14 @@ function timestampField(file: string, row: CsvRow, column: string, text: string,
 }
 
 export function readSubscriptions(file: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
-  const table = readCsv(file, ['customer_id', 'plan', 'interval', 'started_at'], issues);
+  const text = readText(file, issues);
+  if (text === null) return [];
+  return cleanSubscriptions(text, catalog) ?? subscriptionsOfText(file, text, catalog, issues);
+}
+
+/** The general reading of the subscriptions CSV `text` (from `file`): every problem recorded with its line and field. */
+export function subscriptionsOfText(file: string, text: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
+  const table = csvTable(file, text, ['customer_id', 'plan', 'interval', 'started_at'], issues);
   const subscriptions: RerateSubscription[] = [];
   const firstLine = new Map<string, number>();
   const known = [...catalog.plans.keys()].join(', ');
