@@ -49,8 +49,9 @@ export class BatchRater {
     const { at, gpuMs, jobTypes, idEnds, customers, keyBytes } = batchColumns(batch.buffer, batch.capacity);
     const keys = Buffer.from(keyBytes.buffer, keyBytes.byteOffset, idEnds[count - 1]!);
     const handles = this.handlesOf(customers, count);
-    // One string for the batch's keys, cut per event id: a slice costs less than a decode per id.
-    const keyText = keys.toString('latin1');
+    // The batch's keys as one string, made at the first id needed, cut per event id: a slice
+    // costs less than a decode per id.
+    let keyText: string | null = null;
     const rerater = this.rerater;
     const notAscii = NOT_ASCII_KEY; // a local: an imported binding is a property read per use
     rerater.warm(handles, 0, WARM_AHEAD);
@@ -60,8 +61,15 @@ export class BatchRater {
       // cache misses overlap, instead of each event waiting for its own.
       if (index % WARM_AHEAD === 0) rerater.warm(handles, index + WARM_AHEAD, index + 2 * WARM_AHEAD);
       const idEnd = idEnds[index]!;
-      const eventId = keys[idStart] === notAscii ? decodeKey(keys, idStart, idEnd) : keyText.slice(idStart, idEnd);
-      rerater.addResolved(handles[index]!, eventId, at[index]!, gpuMs[index]!, this.requests[jobTypes[index]!]!);
+      const instant = at[index]!;
+      // Event ids only order the events of one instant: an event alone at its instant needs none.
+      // The first and last of a batch may share their instant with the batch before or after.
+      let eventId = '';
+      if (index === 0 || index === count - 1 || at[index - 1] === instant || at[index + 1] === instant) {
+        if (keys[idStart] === notAscii) eventId = decodeKey(keys, idStart, idEnd);
+        else eventId = (keyText ??= keys.toString('latin1')).slice(idStart, idEnd);
+      }
+      rerater.addResolved(handles[index]!, eventId, instant, gpuMs[index]!, this.requests[jobTypes[index]!]!);
       idStart = idEnd;
     }
   }

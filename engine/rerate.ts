@@ -160,7 +160,11 @@ export class Rerater {
     return request;
   }
 
-  /** `addUnique` with the account and request already resolved (`handle`, `request`). */
+  /**
+   * `addUnique` with the account and request already resolved (`handle`, `request`). The event
+   * id only orders the events of one instant: a caller that knows an event is alone at its
+   * instant may pass ''.
+   */
   addResolved(handle: number, eventId: string, at: number, gpuMs: number, request: JobRequest): void {
     if (at < this.pendingAt) throw new Error('rerate: events must come in time order');
     if (at > this.pendingAt) this.flush();
