@@ -5,6 +5,7 @@
  */
 import { type Invoice, formatCents, formatIsoMs } from '../engine/index.ts';
 import { UsageError, parseFlags } from '../scenarios/errors.ts';
+import { invoiceJsonText } from './invoice-json.ts';
 import { rateFiles } from './rate-run.ts';
 
 export { type RateFiles, type RateOptions, rateFiles } from './rate-run.ts';
@@ -62,21 +63,6 @@ function seconds(ms: number): number {
   return ms / 1000;
 }
 
-function invoiceJson(invoice: Invoice): Record<string, unknown> {
-  return {
-    customer_id: invoice.customerId,
-    period_start: formatIsoMs(invoice.periodStartAt),
-    period_end: formatIsoMs(invoice.periodEndAt),
-    plan: invoice.planId,
-    fast_seconds: seconds(invoice.fastMs),
-    over_allowance_seconds: seconds(invoice.overAllowanceMs),
-    relax_jobs: invoice.relaxJobs,
-    blocked_jobs: invoice.blockedJobs,
-    lines: invoice.lines.map((line) => ({ kind: line.kind, quantity: line.quantity, amount_cents: line.amountCents })),
-    total_cents: invoice.totalCents,
-  };
-}
-
 /** Invoices written per write: the output goes out in pieces, never as one string of them all. */
 const INVOICES_PER_WRITE = 2000;
 
@@ -89,7 +75,7 @@ function writeInvoicesJson(invoices: readonly Invoice[]): void {
   let piece = '{"invoices":[';
   for (let index = 0; index < invoices.length; index += 1) {
     if (index > 0) piece += ',';
-    piece += JSON.stringify(invoiceJson(invoices[index]!));
+    piece += invoiceJsonText(invoices[index]!);
     if ((index + 1) % INVOICES_PER_WRITE === 0) {
       process.stdout.write(piece);
       piece = '';

@@ -72,17 +72,26 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-let cachedDay = Number.NaN;
-let cachedDayPrefix = '';
+/** `00` .. `99` and `000` .. `999`, for the time of day. */
+const TWO_DIGITS = Array.from({ length: 100 }, (_, value) => pad(value, 2));
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, value) => pad(value, 3));
+
+/**
+ * A pure memo of the days formatted (`YYYY-MM-DDT`), direct-mapped by day number: same input,
+ * same output, whatever is cached. Invoices alternate between their periods' start and end days.
+ */
+const DAY_SLOTS = 64;
+const cachedDays = new Float64Array(DAY_SLOTS).fill(Number.NaN);
+const cachedDayPrefixes: string[] = new Array<string>(DAY_SLOTS).fill('');
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ`, identical to `Date.prototype.toISOString` for years 0..9999. */
 export function formatIsoMs(ms: number): string {
   const dayNumber = Math.floor(ms / MS_PER_DAY);
-  if (dayNumber !== cachedDay) {
-    // A pure memo of the last day formatted: same input, same output, whatever was cached.
+  const slot = dayNumber & (DAY_SLOTS - 1);
+  if (cachedDays[slot] !== dayNumber) {
     const civil = civilFromDays(dayNumber);
-    cachedDayPrefix = `${pad(civil.year, 4)}-${pad(civil.month, 2)}-${pad(civil.day, 2)}T`;
-    cachedDay = dayNumber;
+    cachedDayPrefixes[slot] = `${pad(civil.year, 4)}-${pad(civil.month, 2)}-${pad(civil.day, 2)}T`;
+    cachedDays[slot] = dayNumber;
   }
   let rest = ms - dayNumber * MS_PER_DAY;
   const hours = Math.floor(rest / 3_600_000);
@@ -91,7 +100,8 @@ export function formatIsoMs(ms: number): string {
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
-  return `${cachedDayPrefix}${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(millis, 3)}Z`;
+  // A fraction of a ms is no index of the table: written as pad writes it.
+  return `${cachedDayPrefixes[slot]}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis] ?? pad(millis, 3)}Z`;
 }
 
 const ISO_PATTERN =
