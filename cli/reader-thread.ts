@@ -39,7 +39,9 @@ export class ReaderThread {
       file,
       expectedEvents,
     };
-    this.worker = new Worker(new URL('./read-worker-bootstrap.cjs', import.meta.url), { workerData, transferList: [channel.port2] });
+    // No inherited execArgv: `npx tsx` runs this process with `--import tsx`, which in a worker
+    // starts tsx's ESM loader (~150 ms); the bootstrap registers the lighter require hook itself.
+    this.worker = new Worker(new URL('./read-worker-bootstrap.cjs', import.meta.url), { workerData, transferList: [channel.port2], execArgv: [] });
     this.worker.unref();
   }
 
