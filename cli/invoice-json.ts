@@ -35,16 +35,21 @@ function jsonNumber(value: number): string {
 const MS_FRACTIONS = Array.from({ length: 1000 }, (_, millis) => String(millis).padStart(3, '0').replace(/0+$/, ''));
 
 /**
- * `jsonNumber(ms / 1000)` for a whole number of ms: below 10^15 ms the seconds have at most 15
- * significant digits, so the shortest text that reads back as the double is those digits (no
- * double is nearest to two such decimals), written here from the integers instead of converting
- * the double.
+ * `String(ms / 1000)`, the seconds of `ms` as JavaScript (and JSON, for a finite number) writes
+ * them. For a whole number of ms below 10^15 the seconds have at most 15 significant digits, so
+ * the shortest text that reads back as the double is those digits (no double is nearest to two
+ * such decimals): written here from the integers instead of converting the double.
  */
-function secondsText(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 1e15) return jsonNumber(seconds(ms));
+export function secondsText(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 1e15) return String(seconds(ms));
   const whole = Math.floor(ms / 1000);
   const millis = ms - whole * 1000;
   return millis === 0 ? String(whole) : `${whole}.${MS_FRACTIONS[millis]}`;
+}
+
+/** `jsonNumber(ms / 1000)`. */
+function jsonSeconds(ms: number): string {
+  return Number.isFinite(ms) ? secondsText(ms) : 'null';
 }
 
 /** `JSON.stringify(invoiceJson(invoice))`, written directly. */
@@ -56,7 +61,27 @@ export function invoiceJsonText(invoice: Invoice): string {
   }
   return (
     `{"customer_id":${JSON.stringify(invoice.customerId)},"period_start":"${formatIsoMs(invoice.periodStartAt)}","period_end":"${formatIsoMs(invoice.periodEndAt)}",` +
-    `"plan":${JSON.stringify(invoice.planId)},"fast_seconds":${secondsText(invoice.fastMs)},"over_allowance_seconds":${secondsText(invoice.overAllowanceMs)},` +
+    `"plan":${JSON.stringify(invoice.planId)},"fast_seconds":${jsonSeconds(invoice.fastMs)},"over_allowance_seconds":${jsonSeconds(invoice.overAllowanceMs)},` +
     `"relax_jobs":${jsonNumber(invoice.relaxJobs)},"blocked_jobs":${jsonNumber(invoice.blockedJobs)},"lines":[${lines}],"total_cents":${jsonNumber(invoice.totalCents)}}`
   );
+}
+
+/** Invoices written per write: the output goes out in pieces, never as one string of them all. */
+const INVOICES_PER_WRITE = 2000;
+
+/**
+ * `{"invoices":[...]}` through `write`, exactly what JSON.stringify gives for the whole object,
+ * a few thousand invoices at a time: one string of 300k invoices is ~90 MB to build and hold.
+ */
+export function writeInvoicesJson(invoices: readonly Invoice[], write: (text: string) => void): void {
+  let piece = '{"invoices":[';
+  for (let index = 0; index < invoices.length; index += 1) {
+    if (index > 0) piece += ',';
+    piece += invoiceJsonText(invoices[index]!);
+    if ((index + 1) % INVOICES_PER_WRITE === 0) {
+      write(piece);
+      piece = '';
+    }
+  }
+  write(`${piece}]}\n`);
 }
