@@ -72,27 +72,14 @@ function pad(value: number, width: number): string {
   return String(value).padStart(width, '0');
 }
 
-/** `00` .. `99` and `000` .. `999`, for the time of day. */
+/** `00` .. `99` and `000` .. `999`. */
 const TWO_DIGITS = Array.from({ length: 100 }, (_, value) => pad(value, 2));
 const THREE_DIGITS = Array.from({ length: 1000 }, (_, value) => pad(value, 3));
-
-/**
- * A pure memo of the days formatted (`YYYY-MM-DDT`), direct-mapped by day number: same input,
- * same output, whatever is cached. Invoices alternate between their periods' start and end days.
- */
-const DAY_SLOTS = 64;
-const cachedDays = new Float64Array(DAY_SLOTS).fill(Number.NaN);
-const cachedDayPrefixes: string[] = new Array<string>(DAY_SLOTS).fill('');
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ`, identical to `Date.prototype.toISOString` for years 0..9999. */
 export function formatIsoMs(ms: number): string {
   const dayNumber = Math.floor(ms / MS_PER_DAY);
-  const slot = dayNumber & (DAY_SLOTS - 1);
-  if (cachedDays[slot] !== dayNumber) {
-    const civil = civilFromDays(dayNumber);
-    cachedDayPrefixes[slot] = `${pad(civil.year, 4)}-${pad(civil.month, 2)}-${pad(civil.day, 2)}T`;
-    cachedDays[slot] = dayNumber;
-  }
+  const civil = civilFromDays(dayNumber);
   let rest = ms - dayNumber * MS_PER_DAY;
   const hours = Math.floor(rest / 3_600_000);
   rest -= hours * 3_600_000;
@@ -101,7 +88,10 @@ export function formatIsoMs(ms: number): string {
   const seconds = Math.floor(rest / 1000);
   const millis = rest - seconds * 1000;
   // A fraction of a ms is no index of the table: written as pad writes it.
-  return `${cachedDayPrefixes[slot]}${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis] ?? pad(millis, 3)}Z`;
+  return (
+    `${pad(civil.year, 4)}-${TWO_DIGITS[civil.month]}-${TWO_DIGITS[civil.day]}T` +
+    `${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis] ?? pad(millis, 3)}Z`
+  );
 }
 
 const ISO_PATTERN =
