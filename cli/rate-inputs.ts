@@ -13,9 +13,9 @@ import {
   parseIsoMs,
 } from '../engine/index.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
+import { readInputText } from '../scenarios/input-file.ts';
 import { cleanSubscriptions } from './clean-subscriptions.ts';
 import { lineEnd, nextLine } from './text-lines.ts';
-import { readText } from './usage-event-text.ts';
 
 interface CsvRow {
   readonly line: number;
@@ -59,7 +59,7 @@ function simpleCsv(text: string): CsvTable | null {
 const NO_ROWS: CsvTable = { columns: new Map(), rows: [] };
 
 function readCsv(file: string, columns: readonly string[], issues: InputIssue[]): CsvTable {
-  const text = readText(file, issues);
+  const text = readInputText(file, issues);
   return text === null ? NO_ROWS : csvTable(file, text, columns, issues);
 }
 
@@ -99,7 +99,7 @@ function timestampField(file: string, row: CsvRow, column: string, text: string,
 }
 
 export function readSubscriptions(file: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
-  const text = readText(file, issues);
+  const text = readInputText(file, issues);
   if (text === null) return [];
   return cleanSubscriptions(text, catalog) ?? subscriptionsOfText(file, text, catalog, issues);
 }

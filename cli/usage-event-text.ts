@@ -1,27 +1,14 @@
 /**
  * A usage export's events read the general way, for the lines the byte scanner leaves
  * (usage-byte-scanner.ts): JSON.parse and field checks by hand, every problem recorded with its
- * file, line and field, everything kept already in engine units. Also the reading of a whole input
- * file as text, with its problems recorded the same way.
+ * file, line and field, everything kept already in engine units.
  *
  * Kept to what the export reader needs (no CSV or YAML parser), since it is loaded by the thread
  * that reads the export (read-worker.ts), whose start-up delays the rating.
  */
 import type { Catalog, RerateEvent } from '../engine/index.ts';
 import { parseIsoMs } from '../engine/calendar.ts';
-import { InputError, type InputIssue } from '../scenarios/errors.ts';
-import { readInputFile } from '../scenarios/input-file.ts';
-
-/** The file's text, or null after recording why it cannot be read (in the project's words). */
-export function readText(file: string, issues: InputIssue[]): string | null {
-  try {
-    return readInputFile(file);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    issues.push(...error.issues);
-    return null;
-  }
-}
+import type { InputIssue } from '../scenarios/errors.ts';
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : value === undefined ? 'nothing' : JSON.stringify(value);

@@ -11,8 +11,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Catalog } from '../engine/index.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
+import { readInputText } from '../scenarios/input-file.ts';
 import { encodeKey } from './byte-key-table.ts';
-import { eventFromText, readText } from './usage-event-text.ts';
+import { eventFromText } from './usage-event-text.ts';
 import { NOT_SCANNED, SCANNED_EVENT, UsageByteScanner } from './usage-byte-scanner.ts';
 
 // Module-local copies: the hot loop compares with these (imported bindings are property reads).
@@ -49,7 +50,7 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
   try {
     descriptor = openSync(file, 'r');
   } catch {
-    readText(file, issues);
+    readInputText(file, issues);
     return 0;
   }
   const reader = new ExportReader(file, catalog, issues, sink, options.maxEvents ?? Number.POSITIVE_INFINITY);
@@ -57,7 +58,7 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
     reader.read(descriptor, options.chunkBytes ?? CHUNK_BYTES);
   } catch (error) {
     if (!(error instanceof Error && 'code' in error)) throw error;
-    readText(file, issues); // an I/O error (e.g. a directory): reported as any input's would be
+    readInputText(file, issues); // an I/O error (e.g. a directory): reported as any input's would be
   } finally {
     closeSync(descriptor);
   }

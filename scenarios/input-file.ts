@@ -4,7 +4,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import { InputError } from './errors.ts';
+import { InputError, type InputIssue } from './errors.ts';
 
 /** Reads a file as text, turning file-system errors into an InputError naming the file. */
 export function readInputFile(file: string): string {
@@ -16,5 +16,16 @@ export function readInputFile(file: string): string {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, expected a file' : `cannot read (${code ?? 'error'})`;
     throw new InputError([{ file, message }]);
+  }
+}
+
+/** `readInputFile` for a reader collecting problems: the text, or null after recording why it cannot be read. */
+export function readInputText(file: string, issues: InputIssue[]): string | null {
+  try {
+    return readInputFile(file);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    issues.push(...error.issues);
+    return null;
   }
 }

@@ -4,7 +4,8 @@
  */
 import type { Catalog, RerateEvent } from '../../engine/index.ts';
 import type { InputIssue } from '../../scenarios/errors.ts';
-import { eventFromText, readText } from '../usage-event-text.ts';
+import { readInputText } from '../../scenarios/input-file.ts';
+import { eventFromText } from '../usage-event-text.ts';
 
 /** Events read from an export. */
 export interface EventRead {
@@ -18,7 +19,7 @@ export interface EventRead {
  * reference reading the tests hold the byte reader (usage-export-reader.ts) to.
  */
 export function readEvents(file: string, catalog: Catalog, issues: InputIssue[]): EventRead {
-  const text = readText(file, issues);
+  const text = readInputText(file, issues);
   const events: RerateEvent[] = [];
   let otherEvents = 0;
   if (text === null) return { events, otherEvents };
