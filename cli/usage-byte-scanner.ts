@@ -45,16 +45,11 @@ function bytesOf(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
-const OPEN = bytesOf('{"event_id":"');
-const AFTER_EVENT_ID = bytesOf('","customer_id":"');
-const AFTER_CUSTOMER_ID = bytesOf('","event_name":"');
-const AFTER_EVENT_NAME = bytesOf('","timestamp":"');
-const AFTER_TIMESTAMP = bytesOf('","metadata":{');
-const OPEN_WORDS = wordLiteral(OPEN);
-const AFTER_EVENT_ID_WORDS = wordLiteral(AFTER_EVENT_ID);
-const AFTER_CUSTOMER_ID_WORDS = wordLiteral(AFTER_CUSTOMER_ID);
-const AFTER_EVENT_NAME_WORDS = wordLiteral(AFTER_EVENT_NAME);
-const AFTER_TIMESTAMP_WORDS = wordLiteral(AFTER_TIMESTAMP);
+const OPEN = wordLiteral(bytesOf('{"event_id":"'));
+const AFTER_EVENT_ID = wordLiteral(bytesOf('","customer_id":"'));
+const AFTER_CUSTOMER_ID = wordLiteral(bytesOf('","event_name":"'));
+const AFTER_EVENT_NAME = wordLiteral(bytesOf('","timestamp":"'));
+const AFTER_TIMESTAMP = wordLiteral(bytesOf('","metadata":{'));
 const TRUE = bytesOf('true');
 const FALSE = bytesOf('false');
 const NULL = bytesOf('null');
@@ -220,18 +215,18 @@ export class UsageByteScanner {
       this.viewOf = bytes;
     }
     const view = this.view;
-    let at = skipWords(view, start, limit, OPEN_WORDS);
+    let at = skipWords(view, start, limit, OPEN);
     if (at < 0) return NOT_SCANNED;
     const idEnd = stringEnd(bytes, at, limit);
     if (idEnd <= at) return NOT_SCANNED;
     this.idStart = at;
     this.idEnd = idEnd;
-    at = skipWords(view, idEnd, limit, AFTER_EVENT_ID_WORDS);
+    at = skipWords(view, idEnd, limit, AFTER_EVENT_ID);
     const customerEnd = at < 0 ? -1 : stringEnd(bytes, at, limit);
     if (customerEnd <= at) return NOT_SCANNED;
     this.customerStart = at;
     this.customerEnd = customerEnd;
-    const nameStart = skipWords(view, customerEnd, limit, AFTER_CUSTOMER_ID_WORDS);
+    const nameStart = skipWords(view, customerEnd, limit, AFTER_CUSTOMER_ID);
     if (nameStart < 0) return NOT_SCANNED;
     // The meter's event name in one comparison (it cannot be followed by more of a longer name:
     // the comparison takes in the closing quote); any other name is found the general way.
@@ -239,9 +234,9 @@ export class UsageByteScanner {
     const meterEnd = quoted === null ? -1 : skipWords(view, nameStart, limit, quoted);
     const nameEnd = meterEnd >= 0 ? meterEnd - 1 : stringEnd(bytes, nameStart, limit);
     if (nameEnd <= nameStart) return NOT_SCANNED;
-    at = skipWords(view, nameEnd, limit, AFTER_EVENT_NAME_WORDS);
+    at = skipWords(view, nameEnd, limit, AFTER_EVENT_NAME);
     at = at < 0 ? -1 : this.timestamp(bytes, at, limit);
-    at = at < 0 ? -1 : skipWords(view, at, limit, AFTER_TIMESTAMP_WORDS);
+    at = at < 0 ? -1 : skipWords(view, at, limit, AFTER_TIMESTAMP);
     at = at < 0 ? -1 : this.metadata(bytes, at, limit);
     if (at < 0 || at >= limit || bytes[at] !== CLOSE_BRACE) return NOT_SCANNED;
     at += 1;
