@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteKeyTable, decodeKey, encodeKey } from './byte-key-table.ts';
+import { ByteKeyTable, decodeKey, encodeKey, hashBytes } from './byte-key-table.ts';
 
 function keyOf(text: string): Buffer {
   const { bytes, length } = encodeKey(text, new Uint8Array(4));
@@ -47,6 +47,41 @@ describe('ByteKeyTable', () => {
         }
         const absent = keyOf('\u{1F600}absent');
         expect(table.find(absent, 0, absent.length)).toBe(map.has('\u{1F600}absent') ? map.get('\u{1F600}absent') : -1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('adds a group of keys (addMany) exactly as adding them one by one, ascending runs and table growth included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(text, { maxLength: 40 }), { maxLength: 12 }), fc.array(text, { maxLength: 30 }), fc.nat({ max: 64 }), (groups, ascending, expected) => {
+        const sorted = [...new Set(ascending)].sort((a, b) => keyOf(a).length - keyOf(b).length || Buffer.compare(keyOf(a), keyOf(b)));
+        const allGroups = [sorted, ...groups];
+        const table = new ByteKeyTable(expected);
+        const numbers: number[] = [];
+        for (const group of allGroups) {
+          const keys = group.map(keyOf);
+          const bytes = Buffer.concat(keys);
+          const ends = new Int32Array(keys.length);
+          const hashes = new Int32Array(keys.length);
+          let end = 0;
+          keys.forEach((key, index) => {
+            hashes[index] = hashBytes(key, 0, key.length);
+            end += key.length;
+            ends[index] = end;
+          });
+          const out = new Int32Array(keys.length);
+          table.addMany(bytes, ends, hashes, keys.length, out);
+          numbers.push(...out);
+        }
+        const keys = allGroups.flat();
+        const { numbers: wanted, map } = reference(keys);
+        expect(numbers).toEqual(wanted);
+        expect(table.size).toBe(map.size);
+        for (const [key, number] of map) {
+          const bytes = keyOf(key);
+          expect(table.find(bytes, 0, bytes.length)).toBe(number);
+        }
       }),
       { numRuns: 300 },
     );

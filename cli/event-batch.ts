@@ -100,6 +100,11 @@ export class EventBatchBuilder {
     this.count = index + 1;
   }
 
+  /** Sets the customer of event `index` of the batch being filled. */
+  setCustomer(index: number, customer: number): void {
+    this.columns!.customers[index] = customer;
+  }
+
   /** Names the next customer number (the batch being filled carries the name). */
   nameCustomer(customerId: string): void {
     this.newCustomerIds.push(customerId);

@@ -36,4 +36,26 @@ describe('EventIdSet', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps ids in ascending order (shorter first, then byte by byte) without a table, and still catches a repeat of any of them', () => {
+    const shortKey = fc.uint8Array({ maxLength: 6 }).map((bytes) => Buffer.from(bytes));
+    fc.assert(
+      fc.property(fc.array(shortKey, { minLength: 1, maxLength: 60 }), fc.nat(), (keys, pick) => {
+        const ascending = [...new Map(keys.map((key) => [key.toString('hex'), key])).values()].sort(
+          (a, b) => a.length - b.length || Buffer.compare(a, b),
+        );
+        let histories = 0;
+        const set = new EventIdSet((count, table) => {
+          histories += 1;
+          for (const key of ascending.slice(0, count)) table.add(key, 0, key.length);
+        }, 16);
+        for (const key of ascending) expect(set.add(key, 0, key.length)).toBe(true);
+        expect(histories).toBe(0);
+        const repeat = ascending[pick % ascending.length]!;
+        expect(set.add(repeat, 0, repeat.length)).toBe(false);
+        expect(histories).toBe(1);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

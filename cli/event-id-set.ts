@@ -28,8 +28,7 @@ export class EventIdSet {
   /** Whether the id bytes[start, end) is new (it is then remembered); false for a repeat. */
   add(bytes: Uint8Array, start: number, end: number): boolean {
     if (this.table === null) {
-      if (this.followsLast(bytes, start, end)) {
-        this.keepLast(bytes, start, end);
+      if (this.replaceLast(bytes, start, end)) {
         this.count += 1;
         return true;
       }
@@ -43,22 +42,32 @@ export class EventIdSet {
     return false;
   }
 
-  /** Whether bytes[start, end) comes after the last id (if any): longer, or as long and greater. */
-  private followsLast(bytes: Uint8Array, start: number, end: number): boolean {
-    const length = this.lastLength;
-    if (end - start !== length) return end - start > length;
+  /**
+   * Whether bytes[start, end) comes after the last id (if any): longer, or as long and greater;
+   * if so, it becomes the last id. Ids of one length share the bytes before the first that
+   * differs, so only the bytes from there on are copied (a counter's last digit or two).
+   */
+  private replaceLast(bytes: Uint8Array, start: number, end: number): boolean {
+    const length = end - start;
+    if (length !== this.lastLength) {
+      if (length < this.lastLength) return false;
+      if (length > this.last.length) this.last = new Uint8Array(length * 2);
+      this.lastLength = length;
+      return this.copyFrom(bytes, start, 0, length);
+    }
     const last = this.last;
     for (let index = 0; index < length; index += 1) {
       const byte = bytes[start + index]!;
-      if (byte !== last[index]) return byte > last[index]!;
+      const kept = last[index]!;
+      if (byte !== kept) return byte > kept && this.copyFrom(bytes, start, index, length);
     }
     return false;
   }
 
-  private keepLast(bytes: Uint8Array, start: number, end: number): void {
-    if (end - start > this.last.length) this.last = new Uint8Array((end - start) * 2);
+  /** Copies id bytes from `from` on (of an id starting at bytes[start], `length` long) into the last id; true. */
+  private copyFrom(bytes: Uint8Array, start: number, from: number, length: number): boolean {
     const last = this.last;
-    for (let index = start; index < end; index += 1) last[index - start] = bytes[index]!;
-    this.lastLength = end - start;
+    for (let index = from; index < length; index += 1) last[index] = bytes[start + index]!;
+    return true;
   }
 }
