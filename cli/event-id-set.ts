@@ -16,6 +16,10 @@ export type IdHistory = (count: number, table: ByteKeyTable) => void;
 
 export class EventIdSet {
   private last = new Uint8Array(64);
+  private lastView = new DataView(this.last.buffer);
+  /** A DataView of the bytes last given (made again when other bytes come). */
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
   private lastLength = -1;
   private count = 0;
   private table: ByteKeyTable | null = null;
@@ -51,12 +55,24 @@ export class EventIdSet {
     const length = end - start;
     if (length !== this.lastLength) {
       if (length < this.lastLength) return false;
-      if (length > this.last.length) this.last = new Uint8Array(length * 2);
+      if (length > this.last.length) {
+        this.last = new Uint8Array(length * 2);
+        this.lastView = new DataView(this.last.buffer);
+      }
       this.lastLength = length;
       return this.copyFrom(bytes, start, 0, length);
     }
+    // Equal words first (a counter's ids share all but their last bytes), then byte by byte.
+    if (bytes !== this.viewOf) {
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.viewOf = bytes;
+    }
+    const view = this.view;
+    const lastView = this.lastView;
+    let from = 0;
+    while (from + 4 <= length && view.getInt32(start + from) === lastView.getInt32(from)) from += 4;
     const last = this.last;
-    for (let index = 0; index < length; index += 1) {
+    for (let index = from; index < length; index += 1) {
       const byte = bytes[start + index]!;
       const kept = last[index]!;
       if (byte !== kept) return byte > kept && this.copyFrom(bytes, start, index, length);
