@@ -8,7 +8,7 @@
  * them, by a counting sort on the customers' ranks (invoice-order.ts): linear, where sorting
  * 300k invoices by comparing id strings takes about 0.4 s.
  */
-import { type Catalog, type JobRequest, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater } from '../engine/index.ts';
+import { type Catalog, type Invoice, type JobRequest, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater } from '../engine/index.ts';
 import { NOT_ASCII_KEY, decodeKey } from './byte-key-table.ts';
 import { type EventBatch, batchColumns } from './event-batch.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';
@@ -28,6 +28,9 @@ export class BatchRater {
    */
   private readonly positions = new Map<string, number>();
   private readonly ranks: Int32Array;
+  /** The position (as in `positions`) of the customer of each invoice closed so far, in closing order. */
+  private invoicePositions = new Int32Array(1024);
+  private positionsNoted = 0;
   /** Requests by job type code (0: the catalog's default, k + 1: job type k). */
   private readonly requests: JobRequest[];
 
@@ -72,18 +75,34 @@ export class BatchRater {
       rerater.addResolved(handles[index]!, eventId, instant, gpuMs[index]!, this.requests[jobTypes[index]!]!);
       idStart = idEnd;
     }
+    this.notePositions(rerater.closedSoFar);
   }
 
   /** Closes the re-rating: the result, invoices ordered by customer id, then period start. */
   finish(duplicateEvents: number): RerateResult {
     const { invoices, refusedPurchases } = this.rerater.finishInClosingOrder();
-    const positions = new Int32Array(invoices.length);
-    invoices.forEach((invoice, index) => {
-      const position = this.positions.get(invoice.customerId);
-      if (position === undefined) throw new Error(`engine rate: an invoice for ${invoice.customerId}, who has no subscription`);
-      positions[index] = position;
-    });
-    return { invoices: orderInvoices(invoices, positions, this.ranks), duplicateEvents, refusedPurchases };
+    this.notePositions(invoices);
+    return { invoices: orderInvoices(invoices, this.invoicePositions.subarray(0, invoices.length), this.ranks), duplicateEvents, refusedPurchases };
+  }
+
+  /**
+   * Notes the customer position of each invoice closed since the last call (`closedSoFar` grows
+   * as events are rated): done after every batch, the lookups are not all left for the end.
+   */
+  private notePositions(invoices: readonly Invoice[]): void {
+    if (this.invoicePositions.length < invoices.length) {
+      const grown = new Int32Array(Math.max(invoices.length, this.invoicePositions.length * 2));
+      grown.set(this.invoicePositions.subarray(0, this.positionsNoted));
+      this.invoicePositions = grown;
+    }
+    const noted = this.invoicePositions;
+    for (let index = this.positionsNoted; index < invoices.length; index += 1) {
+      const customerId = invoices[index]!.customerId;
+      const position = this.positions.get(customerId);
+      if (position === undefined) throw new Error(`engine rate: an invoice for ${customerId}, who has no subscription`);
+      noted[index] = position;
+    }
+    this.positionsNoted = invoices.length;
   }
 
   /** The account handles of the batch's events (into a reused array). */

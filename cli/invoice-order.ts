@@ -31,20 +31,29 @@ export function orderInvoices(invoices: readonly Invoice[], numbers: Int32Array,
   const starts = new Int32Array(ranks.length + 1);
   for (const number of numbers) starts[ranks[number]! + 1]! += 1;
   for (let rank = 0; rank < ranks.length; rank += 1) starts[rank + 1]! += starts[rank]!;
+  // Whether each customer's invoices come in period order is checked here, in the given order
+  // (invoices made one after another sit together in memory), not in the result's.
+  const lastStart = new Float64Array(ranks.length).fill(Number.NEGATIVE_INFINITY);
+  const unordered: number[] = [];
+  const isUnordered = new Uint8Array(ranks.length);
   const next = starts.slice(0, ranks.length);
   const ordered = new Array<Invoice>(invoices.length);
-  for (let index = 0; index < invoices.length; index += 1) ordered[next[ranks[numbers[index]!]!]!++] = invoices[index]!;
-  for (let rank = 0; rank < ranks.length; rank += 1) sortPeriodsIfNeeded(ordered, starts[rank]!, starts[rank + 1]!);
+  for (let index = 0; index < invoices.length; index += 1) {
+    const invoice = invoices[index]!;
+    const rank = ranks[numbers[index]!]!;
+    if (invoice.periodStartAt < lastStart[rank]! && isUnordered[rank] === 0) {
+      isUnordered[rank] = 1;
+      unordered.push(rank);
+    }
+    lastStart[rank] = invoice.periodStartAt;
+    ordered[next[rank]!++] = invoice;
+  }
+  for (const rank of unordered) sortByPeriod(ordered, starts[rank]!, starts[rank + 1]!);
   return ordered;
 }
 
-/** Sorts ordered[from, to) (one customer's invoices) by period start, if it is not already. */
-function sortPeriodsIfNeeded(ordered: Invoice[], from: number, to: number): void {
-  for (let index = from + 1; index < to; index += 1) {
-    if (ordered[index]!.periodStartAt < ordered[index - 1]!.periodStartAt) {
-      const run = ordered.slice(from, to).sort((a, b) => a.periodStartAt - b.periodStartAt);
-      for (let offset = 0; offset < run.length; offset += 1) ordered[from + offset] = run[offset]!;
-      return;
-    }
-  }
+/** Sorts ordered[from, to) (one customer's invoices) by period start, stably. */
+function sortByPeriod(ordered: Invoice[], from: number, to: number): void {
+  const run = ordered.slice(from, to).sort((a, b) => a.periodStartAt - b.periodStartAt);
+  for (let offset = 0; offset < run.length; offset += 1) ordered[from + offset] = run[offset]!;
 }

@@ -177,6 +177,14 @@ export class Rerater {
     this.pendingCount = slot + 1;
   }
 
+  /**
+   * The invoices closed so far, in closing order (read-only; `finishInClosingOrder` returns this
+   * list, with the rest appended): a caller may index them while events are still coming.
+   */
+  get closedSoFar(): readonly Invoice[] {
+    return this.closed;
+  }
+
   /** Closes the re-rating: the result, invoices ordered by customer id, then period start. */
   finish(): RerateResult {
     const result = this.finishInClosingOrder();
