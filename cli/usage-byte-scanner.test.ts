@@ -55,6 +55,32 @@ describe('UsageByteScanner (the byte path of reading exports)', () => {
     expect(scan(canonical('1'), '').kind).toBe(NOT_SCANNED); // no line break: the reader decides
   });
 
+  it('recognises meter names and keys of any length, and no name or key one byte off', () => {
+    const nameText = fc.string({ unit: fc.constantFrom(...'abcxyz._-019'), minLength: 1, maxLength: 40, size: 'max' });
+    fc.assert(
+      fc.property(nameText, nameText, fc.nat(), fc.nat(), (name, key, namePick, keyPick) => {
+        const reader = new UsageByteScanner(name, key, jobTypeIds);
+        const line = (eventName: string, meterKey: string) =>
+          Buffer.from(`{"event_id":"job_1:gpu","customer_id":"cus_a","event_name":"${eventName}","timestamp":"2026-01-05T10:00:00.250Z","metadata":{"${meterKey}":2.5,"mode":"fast"}}\n`);
+        const exact = line(name, key);
+        expect(reader.scan(exact, 0, exact.length)).toBe(SCANNED_EVENT);
+        expect(reader.gpuMs).toBe(2_500);
+        // One byte changed (to another allowed byte), or the name one byte shorter or longer.
+        const offBy = (text: string, pick: number) => {
+          const at = pick % (text.length + 2);
+          if (at === text.length) return `${text}a`;
+          if (at === text.length + 1) return text.length > 1 ? text.slice(0, -1) : `${text}b`;
+          return `${text.slice(0, at)}${text[at] === 'q' ? 'r' : 'q'}${text.slice(at + 1)}`;
+        };
+        const otherName = line(offBy(name, namePick), key);
+        expect(reader.scan(otherName, 0, otherName.length)).toBe(SCANNED_OTHER);
+        const otherKey = line(name, offBy(key, keyPick));
+        expect(reader.scan(otherKey, 0, otherKey.length)).toBe(NOT_SCANNED); // no seconds: the text path words it
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('agrees with the text path (JSON.parse and field checks) on every line it reads', () => {
     let scanned = 0;
     fc.assert(

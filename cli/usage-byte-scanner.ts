@@ -45,15 +45,6 @@ function bytesOf(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
-const OPEN = wordLiteral(bytesOf('{"event_id":"'));
-const AFTER_EVENT_ID = wordLiteral(bytesOf('","customer_id":"'));
-const AFTER_CUSTOMER_ID = wordLiteral(bytesOf('","event_name":"'));
-const AFTER_EVENT_NAME = wordLiteral(bytesOf('","timestamp":"'));
-const AFTER_TIMESTAMP = wordLiteral(bytesOf('","metadata":{'));
-const TRUE = bytesOf('true');
-const FALSE = bytesOf('false');
-const NULL = bytesOf('null');
-
 /** A name as bytes to compare with scanned (printable-ASCII) bytes; a non-ASCII name matches none. */
 function nameBytes(name: string): Uint8Array {
   const { bytes, length } = encodeKey(name, new Uint8Array(name.length * 2 + 1));
@@ -69,13 +60,43 @@ function skipLiteral(bytes: Uint8Array, at: number, limit: number, literal: Uint
 
 /**
  * A literal of 4 bytes or more, compared 4 bytes at a time: the little-endian words at offsets
- * 0, 4, 8, ... and one at length - 4 (overlapping the one before) for the last bytes.
+ * 0, 4, 8, ... and one at length - 4 (overlapping the one before) for the last bytes. The first
+ * UNROLLED words are fields, compared without a loop (the scanner's literals have 4 or 5 words;
+ * a shorter one repeats its last word), the words after them, if any, are in `rest`.
  */
-interface WordLiteral {
-  readonly length: number;
-  readonly offsets: Int32Array;
-  readonly words: Int32Array;
+class WordLiteral {
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly w3: number;
+  readonly w4: number;
+  readonly o1: number;
+  readonly o2: number;
+  readonly o3: number;
+  readonly o4: number;
+  /** Offsets and words after the first UNROLLED; null when there are none. */
+  readonly rest: { readonly offsets: Int32Array; readonly words: Int32Array } | null;
+
+  constructor(
+    readonly length: number,
+    offsets: readonly number[],
+    words: readonly number[],
+  ) {
+    const offset = (index: number) => offsets[Math.min(index, offsets.length - 1)]!;
+    const word = (index: number) => words[Math.min(index, words.length - 1)]!;
+    this.w0 = word(0);
+    this.w1 = word(1);
+    this.w2 = word(2);
+    this.w3 = word(3);
+    this.w4 = word(4);
+    this.o1 = offset(1);
+    this.o2 = offset(2);
+    this.o3 = offset(3);
+    this.o4 = offset(4);
+    this.rest = offsets.length > UNROLLED ? { offsets: Int32Array.from(offsets.slice(UNROLLED)), words: Int32Array.from(words.slice(UNROLLED)) } : null;
+  }
 }
+const UNROLLED = 5;
 
 function wordLiteral(bytes: Uint8Array): WordLiteral {
   if (bytes.length < 4) throw new Error('a word literal has 4 bytes or more');
@@ -83,15 +104,36 @@ function wordLiteral(bytes: Uint8Array): WordLiteral {
   for (let offset = 0; offset + 4 <= bytes.length; offset += 4) offsets.push(offset);
   if (bytes.length % 4 !== 0) offsets.push(bytes.length - 4);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { length: bytes.length, offsets: Int32Array.from(offsets), words: Int32Array.from(offsets, (offset) => view.getInt32(offset, true)) };
+  return new WordLiteral(bytes.length, offsets, offsets.map((offset) => view.getInt32(offset, true)));
 }
+
+const OPEN = wordLiteral(bytesOf('{"event_id":"'));
+const AFTER_EVENT_ID = wordLiteral(bytesOf('","customer_id":"'));
+const AFTER_CUSTOMER_ID = wordLiteral(bytesOf('","event_name":"'));
+const AFTER_EVENT_NAME = wordLiteral(bytesOf('","timestamp":"'));
+const AFTER_TIMESTAMP = wordLiteral(bytesOf('","metadata":{'));
+const TRUE = bytesOf('true');
+const FALSE = bytesOf('false');
+const NULL = bytesOf('null');
 
 /** `literal` at the view's byte `at` (bytes up to `limit` valid): the index after it, or -1. */
 function skipWords(view: DataView, at: number, limit: number, literal: WordLiteral): number {
   const length = literal.length;
   if (at + length > limit) return -1;
-  const { offsets, words } = literal;
-  for (let index = 0; index < offsets.length; index += 1) if (view.getInt32(at + offsets[index]!, true) !== words[index]) return -1;
+  if (
+    view.getInt32(at, true) !== literal.w0 ||
+    view.getInt32(at + literal.o1, true) !== literal.w1 ||
+    view.getInt32(at + literal.o2, true) !== literal.w2 ||
+    view.getInt32(at + literal.o3, true) !== literal.w3 ||
+    view.getInt32(at + literal.o4, true) !== literal.w4
+  ) {
+    return -1;
+  }
+  const rest = literal.rest;
+  if (rest !== null) {
+    const { offsets, words } = rest;
+    for (let index = 0; index < offsets.length; index += 1) if (view.getInt32(at + offsets[index]!, true) !== words[index]) return -1;
+  }
   return at + length;
 }
 
