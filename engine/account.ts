@@ -159,6 +159,8 @@ export class AccountStore {
   readonly accounts: Account[] = [];
   /** Written by `warmAccounts` (a sum of what it read); means nothing. */
   warmed = 0;
+  /** What this store's usage events share (a `UsageSource` of engine/usage.ts), made on the first metered completion. */
+  usageSource: object | null = null;
 
   /** `expectedAccounts`: room made at once (growing copies the records). */
   constructor(expectedAccounts = 0) {

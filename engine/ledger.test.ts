@@ -140,6 +140,22 @@ describe('ledger scenarios', () => {
     expect(account.balanceMs).toBe(108_000 * SECOND - 31_000);
   });
 
+  it('stamps each usage event with its exact completion instant, ms, whatever the instant', () => {
+    const state = createEngine(catalog);
+    const startAt = t('2026-01-01T00:00:00Z');
+    subscribeCustomer(state, 'c', 'mega', 'month', startAt);
+    const account = accountOf(state, 'c');
+    const split = 2 ** 30;
+    const base = Math.ceil(startAt / split) * split;
+    // Instants on, beside and between multiples of 2^30 ms, and odd ones, all in the first cycle.
+    const instants = [startAt + 1, base - 1, base, base + 1, startAt + 1_234_567_891, base + split - 1, base + split].sort((a, b) => a - b);
+    const stamped = instants.map((at, index) => {
+      const decision = submit(catalog, account, { jobType: jobTypeOf(catalog, 'image_grid'), mode: 'fast' }, at);
+      return complete(catalog, account, { jobId: `j${index}`, mode: decision.mode as Mode }, 1_000, at).usage?.timestamp;
+    });
+    expect(stamped).toEqual(instants.map((at) => new Date(at).toISOString()));
+  });
+
   it('annual plans pay upfront once a year and reset the allowance every month', () => {
     const state = createEngine(catalog);
     subscribeCustomer(state, 'c', 'standard', 'year', t('2026-01-15T00:00:00Z'));

@@ -32,30 +32,63 @@ export interface Completion {
 const RELAX_COMPLETION: Completion = Object.freeze({ chargedMs: 0, usage: null });
 
 /**
+ * What every usage event of one engine shares: the catalog's meter event name and key, and the
+ * store whose account names the customer. Made once per catalog and store (AccountStore.usageSource).
+ */
+export class UsageSource {
+  readonly catalog: Catalog;
+  readonly eventName: string;
+  readonly meterKey: string;
+  readonly store: AccountStore;
+
+  constructor(catalog: Catalog, store: AccountStore) {
+    this.catalog = catalog;
+    this.eventName = catalog.meterEventName;
+    this.meterKey = catalog.meterKey;
+    this.store = store;
+  }
+}
+
+function usageSource(catalog: Catalog, store: AccountStore): UsageSource {
+  const source = store.usageSource as UsageSource | null;
+  if (source !== null && source.catalog === catalog) return source;
+  const made = new UsageSource(catalog, store);
+  store.usageSource = made;
+  return made;
+}
+
+/** 2^30: the completion instant is kept as two small integers, so a usage event allocates no number box. */
+const AT_SPLIT = 1_073_741_824;
+
+/**
  * A Fast/Turbo completion, which is also its usage event (`usage` is the object itself): one
  * allocation per metered job. It keeps the numbers and builds the strings (`event_id`,
  * `timestamp`, `metadata`) only when read, so a driver that aggregates in memory (the simulator)
  * pays nothing for them; `toJSON` gives the exact wire object.
  */
 class MeteredUsage implements UsageEvent, Completion {
-  readonly event_name: string;
   readonly chargedMs: number;
-  private readonly store: AccountStore;
+  private readonly source: UsageSource;
   private readonly handle: number;
   private readonly jobId: string;
-  private readonly at: number;
-  private readonly meterKey: string;
   private readonly mode: Mode;
+  /** The completion instant, ms: atHigh * AT_SPLIT + atLow (both small integers). */
+  private readonly atHigh: number;
+  private readonly atLow: number;
 
-  constructor(catalog: Catalog, store: AccountStore, handle: number, jobId: string, mode: Mode, chargedMs: number, at: number) {
-    this.event_name = catalog.meterEventName;
-    this.store = store;
+  constructor(source: UsageSource, handle: number, jobId: string, mode: Mode, chargedMs: number, at: number) {
+    this.source = source;
     this.handle = handle;
     this.jobId = jobId;
-    this.at = at;
-    this.chargedMs = chargedMs;
-    this.meterKey = catalog.meterKey;
     this.mode = mode;
+    this.chargedMs = chargedMs;
+    const high = Math.floor(at / AT_SPLIT);
+    this.atHigh = high;
+    this.atLow = at - high * AT_SPLIT;
+  }
+
+  get event_name(): string {
+    return this.source.eventName;
   }
 
   get usage(): UsageEvent {
@@ -63,7 +96,7 @@ class MeteredUsage implements UsageEvent, Completion {
   }
 
   get customer_id(): string {
-    return this.store.accounts[this.handle]!.customerId;
+    return this.source.store.accounts[this.handle]!.customerId;
   }
 
   get event_id(): string {
@@ -71,11 +104,11 @@ class MeteredUsage implements UsageEvent, Completion {
   }
 
   get timestamp(): string {
-    return formatIsoMs(this.at);
+    return formatIsoMs(this.atHigh * AT_SPLIT + this.atLow);
   }
 
   get metadata(): Readonly<Record<string, string | number>> {
-    return { [this.meterKey]: this.chargedMs / MS_PER_SECOND, mode: this.mode };
+    return { [this.source.meterKey]: this.chargedMs / MS_PER_SECOND, mode: this.mode };
   }
 
   toJSON(): UsageEvent {
@@ -130,7 +163,7 @@ function chargeRecord(catalog: Catalog, store: AccountStore, handle: number, mod
 
 function completeRecord(catalog: Catalog, store: AccountStore, handle: number, job: CompletedJob, gpuMs: number, at: number): Completion {
   const chargedMs = chargeRecord(catalog, store, handle, job.mode, gpuMs, at);
-  return job.mode === 'relax' ? RELAX_COMPLETION : new MeteredUsage(catalog, store, handle, job.jobId, job.mode, chargedMs, at);
+  return job.mode === 'relax' ? RELAX_COMPLETION : new MeteredUsage(usageSource(catalog, store), handle, job.jobId, job.mode, chargedMs, at);
 }
 
 /** A dispatched job finished at `at` after `gpuMs` of GPU time (integer ms >= 0). */
