@@ -160,6 +160,21 @@ export function benchMemoryLatency(): BenchFigure {
 }
 
 /**
+ * The most jobs per second any engine could do when every job waits one dependent memory read
+ * (uniform random customers, no lookahead): 1 s over the latency, with the engine's figure as a
+ * share of it (above 100% when the CPU overlaps a job's read with the previous job's work).
+ */
+export function latencyCeiling(uniform: BenchFigure, latencyNs: number): BenchFigure {
+  const ceiling = Math.round(1e9 / latencyNs);
+  return {
+    name: 'route+complete ceiling for uniform random customers (one memory read per job, no work)',
+    value: ceiling,
+    unit: 'jobs/s',
+    detail: `at ${latencyNs.toFixed(0)} ns, the mean of the latencies measured before and after; the engine ran at ${((100 * uniform.value) / ceiling).toFixed(0)}% of it`,
+  };
+}
+
+/**
  * The machine's speed at simple work right now, for reading the `engine rate` figures (the
  * reading of an export is a pass over its bytes): a loop testing every byte of a 64 MB buffer
  * against three values, ns per byte, the median of 7 passes after one to compile it. This VM's
