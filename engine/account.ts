@@ -12,6 +12,7 @@
  * (and forgiven at renewal) as the overdraw of a job admitted with balance left on the others.
  */
 import type { Interval, LotKind, PlanDef } from './catalog.ts';
+import type { UsageSource } from './usage.ts';
 
 /** The shared "no closed invoices" list (frozen: add with `keepClosed`). */
 export const NO_INVOICES: Invoice[] = Object.freeze([]) as unknown as Invoice[];
@@ -159,8 +160,8 @@ export class AccountStore {
   readonly accounts: Account[] = [];
   /** Written by `warmAccounts` (a sum of what it read); means nothing. */
   warmed = 0;
-  /** What this store's usage events share (a `UsageSource` of engine/usage.ts), made on the first metered completion. */
-  usageSource: object | null = null;
+  /** What this store's usage events share, made on the first metered completion. */
+  usageSource: UsageSource | null = null;
 
   /** `expectedAccounts`: room made at once (growing copies the records). */
   constructor(expectedAccounts = 0) {

@@ -32,27 +32,18 @@ export interface Completion {
 const RELAX_COMPLETION: Completion = Object.freeze({ chargedMs: 0, usage: null });
 
 /**
- * What every usage event of one engine shares: the catalog's meter event name and key, and the
+ * What every usage event of one engine shares: the catalog (meter event name and key) and the
  * store whose account names the customer. Made once per catalog and store (AccountStore.usageSource).
  */
-export class UsageSource {
+export interface UsageSource {
   readonly catalog: Catalog;
-  readonly eventName: string;
-  readonly meterKey: string;
   readonly store: AccountStore;
-
-  constructor(catalog: Catalog, store: AccountStore) {
-    this.catalog = catalog;
-    this.eventName = catalog.meterEventName;
-    this.meterKey = catalog.meterKey;
-    this.store = store;
-  }
 }
 
 function usageSource(catalog: Catalog, store: AccountStore): UsageSource {
-  const source = store.usageSource as UsageSource | null;
+  const source = store.usageSource;
   if (source !== null && source.catalog === catalog) return source;
-  const made = new UsageSource(catalog, store);
+  const made: UsageSource = { catalog, store };
   store.usageSource = made;
   return made;
 }
@@ -88,7 +79,7 @@ class MeteredUsage implements UsageEvent, Completion {
   }
 
   get event_name(): string {
-    return this.source.eventName;
+    return this.source.catalog.meterEventName;
   }
 
   get usage(): UsageEvent {
@@ -108,7 +99,7 @@ class MeteredUsage implements UsageEvent, Completion {
   }
 
   get metadata(): Readonly<Record<string, string | number>> {
-    return { [this.source.meterKey]: this.chargedMs / MS_PER_SECOND, mode: this.mode };
+    return { [this.source.catalog.meterKey]: this.chargedMs / MS_PER_SECOND, mode: this.mode };
   }
 
   toJSON(): UsageEvent {
