@@ -59,7 +59,7 @@ function rateInBatches(list: readonly RerateEvent[], capacity: number) {
     if (builder.full) rater.add(builder.take());
   }
   rater.add(builder.take());
-  return rater.finish(0);
+  return rater.finish({});
 }
 
 describe('BatchRater', () => {

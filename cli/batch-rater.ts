@@ -8,7 +8,7 @@
  * them, by a counting sort on the customers' ranks (invoice-order.ts): linear, where sorting
  * 300k invoices by comparing id strings takes about 0.4 s.
  */
-import { type Catalog, type Invoice, type JobRequest, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater } from '../engine/index.ts';
+import { type Catalog, type IgnoredEvents, type Invoice, type JobRequest, type RerateOptions, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater, addIgnoredEvents } from '../engine/index.ts';
 import { NOT_ASCII_KEY, decodeKey } from './byte-key-table.ts';
 import { type EventBatch, batchColumns } from './event-batch.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';
@@ -38,8 +38,14 @@ export class BatchRater {
    * `customerIds`: the customers of the subscriptions and purchases, each once. Customers first
    * seen in events have no subscription, hence no plan and no invoice.
    */
-  constructor(catalog: Catalog, subscriptions: readonly RerateSubscription[], purchases: readonly ReratePurchase[], customerIds: readonly string[]) {
-    this.rerater = new Rerater(catalog, subscriptions, purchases);
+  constructor(
+    catalog: Catalog,
+    subscriptions: readonly RerateSubscription[],
+    purchases: readonly ReratePurchase[],
+    customerIds: readonly string[],
+    options: RerateOptions = {},
+  ) {
+    this.rerater = new Rerater(catalog, subscriptions, purchases, options);
     this.requests = [this.rerater.request(null), ...[...catalog.jobTypes.keys()].map((id) => this.rerater.request(id))];
     customerIds.forEach((customerId, position) => this.positions.set(customerId, position));
     this.ranks = customerRanks(customerIds);
@@ -78,11 +84,21 @@ export class BatchRater {
     this.notePositions(rerater.closedSoFar);
   }
 
-  /** Closes the re-rating: the result, invoices ordered by customer id, then period start. */
-  finish(duplicateEvents: number): RerateResult {
-    const { invoices, refusedPurchases } = this.rerater.finishInClosingOrder();
+  /**
+   * Closes the re-rating: the result, invoices ordered by customer id, then period start.
+   * `readIgnored`: the events the reader left out (duplicates, other event names, the meter's filter).
+   */
+  finish(readIgnored: Partial<IgnoredEvents>): RerateResult {
+    const result = this.rerater.finishInClosingOrder();
+    const { invoices } = result;
     this.notePositions(invoices);
-    return { invoices: orderInvoices(invoices, this.invoicePositions.subarray(0, invoices.length), this.ranks), duplicateEvents, refusedPurchases };
+    const ignoredEvents = addIgnoredEvents({ ...result.ignoredEvents, duplicate: 0 }, readIgnored);
+    return {
+      ...result,
+      invoices: orderInvoices(invoices, this.invoicePositions.subarray(0, invoices.length), this.ranks),
+      duplicateEvents: ignoredEvents.duplicate,
+      ignoredEvents,
+    };
   }
 
   /**

@@ -23,7 +23,7 @@ function files(contents: Record<string, string>): Record<string, string> {
 }
 
 function usage(id: string, customer: string, at: string, seconds: unknown, extra = ''): string {
-  return `{"event_id":"${id}","customer_id":"${customer}","event_name":"gpu.fast_seconds","timestamp":"${at}","metadata":{"gpu_seconds":${JSON.stringify(seconds)}${extra}}}`;
+  return `{"event_id":"${id}","customer_id":"${customer}","event_name":"gpu.fast_seconds","timestamp":"${at}","metadata":{"gpu_seconds":${JSON.stringify(seconds)},"mode":"fast"${extra}}}`;
 }
 
 interface InvoiceJson {
@@ -42,9 +42,14 @@ interface InvoiceJson {
 describe('npx tsx engine rate', () => {
   it('re-rates the example export: hard cap blocks, top-ups bill, relax takes the overflow, duplicates ignored', () => {
     const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', `${EXAMPLE}/subscriptions.csv`, '--events', `${EXAMPLE}/events.jsonl`, '--purchases', `${EXAMPLE}/purchases.csv`, '--json']);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toBe(
+      'ignored 1 event(s), duplicate: an event_id already seen (the first counts)\n' +
+        "ignored 1 event(s), other_event_name: another event name than the catalog meter's\n",
+    );
     expect(run.code).toBe(0);
-    const invoices = (JSON.parse(run.stdout) as { invoices: InvoiceJson[] }).invoices;
+    const output = JSON.parse(run.stdout) as { invoices: InvoiceJson[]; ignored_events: Record<string, number> };
+    expect(output.ignored_events).toEqual({ duplicate: 1, other_event_name: 1, meter_filter: 0, no_subscription: 0, after_window: 0 });
+    const invoices = output.invoices;
     const first = invoices[0]!;
     expect(Object.keys(first)).toEqual(['customer_id', 'period_start', 'period_end', 'plan', 'fast_seconds', 'over_allowance_seconds', 'relax_jobs', 'blocked_jobs', 'lines', 'total_cents']);
     for (const invoice of invoices) {
@@ -75,7 +80,7 @@ describe('npx tsx engine rate', () => {
     const subscriptions = readFileSync(`${EXAMPLE}/subscriptions.csv`, 'utf8').replace('cus_standard,standard', '"cus_standard","standard"');
     const paths = files({ 'e.jsonl': shuffled.join('\n'), 's.csv': subscriptions });
     const unordered = engine([...base, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);
-    expect(unordered.stderr).toBe('');
+    expect(unordered.stderr).toBe(ordered.stderr);
     expect(unordered.stdout).toBe(ordered.stdout);
   });
 
@@ -83,7 +88,7 @@ describe('npx tsx engine rate', () => {
     const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', `${EXAMPLE}/subscriptions.csv`, '--events', `${EXAMPLE}/events.jsonl`, '--purchases', `${EXAMPLE}/purchases.csv`]);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toMatch(/^customer\s+period\s+plan\s+fast_s\s+over_allowance_s\s+relax_jobs\s+blocked_jobs\s+lines\s+total$/);
-    expect(run.stdout).toMatch(/1 duplicate event\(s\) ignored/);
+    expect(run.stderr).toMatch(/^ignored 1 event\(s\), duplicate: /m);
   });
 
   it('prints 200k invoices as a table and as JSON (no argument list or string of them all)', () => {

@@ -7,18 +7,29 @@ import { UsageError, parseFlags } from '../scenarios/errors.ts';
 import { writeInvoicesJson } from './invoice-json.ts';
 import { writeInvoiceTable } from './invoice-table.ts';
 import { rateFiles } from './rate-run.ts';
+import { parseIsoMs } from '../engine/index.ts';
+import { rateNotices } from './rate-notices.ts';
 
 export { type RateFiles, type RateOptions, rateFiles } from './rate-run.ts';
 
-export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [--purchases P.csv] [--json]
+export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [flags]
 
-Re-rates a Dodo usage export under a plan catalog: what these customers would have paid.
+Re-rates a Dodo usage export under a plan catalog. Only events the catalog's meter counts (its
+event name and filter, e.g. mode fast or turbo) are billed; the others are counted by reason.
+Default (replay): each event is routed under the catalog, so usage past a hard cap is blocked and
+usage past a Relax plan's allowance goes to Relax: what would these customers have paid?
   --catalog C.yaml        plan catalog (e.g. scenarios/catalogs/midjourney.yaml)
   --subscriptions S.csv   customer_id,plan,interval,started_at   (interval month | year)
   --events E.jsonl        one Dodo usage event per line (event_id, customer_id, event_name,
                           timestamp, metadata with the meter key in seconds)
   --purchases P.csv       customer_id,product,quantity,purchased_at   (product topup, hours)
-  --json                  print {"invoices":[...]} instead of a table
+  --changes C.csv         customer_id,action,plan,interval,at   (upgrade | downgrade | cancel)
+  --as-metered            bill every event the meter counts as Dodo does, without routing
+                          (allowance as free_threshold, price_per_unit over it): Dodo's invoice
+  --to T                  end of the rating window (ISO-8601, exclusive): renewals due before it
+                          happen, open periods end at it (default: each period's natural end)
+  --json                  print {"invoices":[...],"ignored_events":{...}} instead of a table
+Ignored events and refusals are summarised on stderr.
 Exit codes: 0 ok, 2 bad input or flags.`;
 
 interface RateFlags {
@@ -26,6 +37,9 @@ interface RateFlags {
   subscriptions: string;
   events: string;
   purchases: string | null;
+  changes: string | null;
+  asMetered: boolean;
+  endAt: number | null;
   json: boolean;
 }
 
@@ -38,6 +52,9 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
         subscriptions: { type: 'string' },
         events: { type: 'string' },
         purchases: { type: 'string' },
+        changes: { type: 'string' },
+        'as-metered': { type: 'boolean', default: false },
+        to: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -50,11 +67,16 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
   if (values.help) return 'help';
   const missing = (['catalog', 'subscriptions', 'events'] as const).filter((name) => !values[name]);
   if (missing.length > 0) throw new UsageError(`missing --${missing.join(', --')}\n\n${RATE_USAGE}`);
+  const endAt = values.to === undefined ? null : parseIsoMs(values.to);
+  if (endAt === null && values.to !== undefined) throw new UsageError(`--to must be an ISO-8601 timestamp with a zone, got "${values.to}"\n\n${RATE_USAGE}`);
   return {
     catalog: values.catalog!,
     subscriptions: values.subscriptions!,
     events: values.events!,
     purchases: values.purchases ?? null,
+    changes: values.changes ?? null,
+    asMetered: values['as-metered'] ?? false,
+    endAt,
     json: values.json ?? false,
   };
 }
@@ -70,15 +92,12 @@ export async function rateMain(argv: string[]): Promise<number> {
     process.stdout.write(`${RATE_USAGE}\n`);
     return 0;
   }
-  const result = rateFiles(flags);
+  const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt });
   if (flags.json) {
-    writeInvoicesJson(result.invoices, writeOut);
+    writeInvoicesJson(result.invoices, writeOut, { ignored_events: result.ignoredEvents });
   } else {
     writeInvoiceTable(result.invoices, writeOut);
-    for (const refusal of result.refusedPurchases) {
-      process.stdout.write(`refused top-up ${refusal.purchaseId} for ${refusal.customerId}: ${refusal.reason}\n`);
-    }
-    if (result.duplicateEvents > 0) process.stdout.write(`${result.duplicateEvents} duplicate event(s) ignored\n`);
   }
+  for (const line of rateNotices(result)) process.stderr.write(`${line}\n`);
   return 0;
 }

@@ -1,79 +1,20 @@
 /**
- * One invoice of `engine rate --json` as its JSON text. `invoiceJsonText` writes the text directly,
- * byte for byte what JSON.stringify gives for `invoiceJson` (the tests compare them on random
- * invoices): building an object per invoice and line and stringifying it took ~6 us an invoice,
- * longer than rating it.
+ * `engine rate --json` written a few thousand invoices at a time (each invoice's text comes from
+ * engine/invoice-json.ts).
  */
-import { type Invoice, formatIsoMs } from '../engine/index.ts';
+import type { Invoice } from '../engine/index.ts';
+import { invoiceJsonText } from '../engine/invoice-json.ts';
 
-function seconds(ms: number): number {
-  return ms / 1000;
-}
-
-/** The invoice as the JSON output's object. */
-export function invoiceJson(invoice: Invoice): Record<string, unknown> {
-  return {
-    customer_id: invoice.customerId,
-    period_start: formatIsoMs(invoice.periodStartAt),
-    period_end: formatIsoMs(invoice.periodEndAt),
-    plan: invoice.planId,
-    fast_seconds: seconds(invoice.fastMs),
-    over_allowance_seconds: seconds(invoice.overAllowanceMs),
-    relax_jobs: invoice.relaxJobs,
-    blocked_jobs: invoice.blockedJobs,
-    lines: invoice.lines.map((line) => ({ kind: line.kind, quantity: line.quantity, amount_cents: line.amountCents })),
-    total_cents: invoice.totalCents,
-  };
-}
-
-/** A number as JSON writes it (null when not finite). */
-function jsonNumber(value: number): string {
-  return Number.isFinite(value) ? String(value) : 'null';
-}
-
-/** The fraction digits of k ms as seconds, without trailing zeros: `001` .. `999` then `5` for 500. */
-const MS_FRACTIONS = Array.from({ length: 1000 }, (_, millis) => String(millis).padStart(3, '0').replace(/0+$/, ''));
-
-/**
- * `String(ms / 1000)`, the seconds of `ms` as JavaScript (and JSON, for a finite number) writes
- * them. For a whole number of ms below 10^15 the seconds have at most 15 significant digits, so
- * the shortest text that reads back as the double is those digits (no double is nearest to two
- * such decimals): written here from the integers instead of converting the double.
- */
-export function secondsText(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < 0 || ms >= 1e15) return String(seconds(ms));
-  const whole = Math.floor(ms / 1000);
-  const millis = ms - whole * 1000;
-  return millis === 0 ? String(whole) : `${whole}.${MS_FRACTIONS[millis]}`;
-}
-
-/** `jsonNumber(ms / 1000)`. */
-function jsonSeconds(ms: number): string {
-  return Number.isFinite(ms) ? secondsText(ms) : 'null';
-}
-
-/** `JSON.stringify(invoiceJson(invoice))`, written directly. */
-export function invoiceJsonText(invoice: Invoice): string {
-  let lines = '';
-  for (const line of invoice.lines) {
-    if (lines !== '') lines += ',';
-    lines += `{"kind":${JSON.stringify(line.kind)},"quantity":${jsonNumber(line.quantity)},"amount_cents":${jsonNumber(line.amountCents)}}`;
-  }
-  return (
-    `{"customer_id":${JSON.stringify(invoice.customerId)},"period_start":"${formatIsoMs(invoice.periodStartAt)}","period_end":"${formatIsoMs(invoice.periodEndAt)}",` +
-    `"plan":${JSON.stringify(invoice.planId)},"fast_seconds":${jsonSeconds(invoice.fastMs)},"over_allowance_seconds":${jsonSeconds(invoice.overAllowanceMs)},` +
-    `"relax_jobs":${jsonNumber(invoice.relaxJobs)},"blocked_jobs":${jsonNumber(invoice.blockedJobs)},"lines":[${lines}],"total_cents":${jsonNumber(invoice.totalCents)}}`
-  );
-}
+export { invoiceJson, invoiceJsonText, secondsText } from '../engine/invoice-json.ts';
 
 /** Invoices written per write: the output goes out in pieces, never as one string of them all. */
 const INVOICES_PER_WRITE = 2000;
 
 /**
- * `{"invoices":[...]}` through `write`, exactly what JSON.stringify gives for the whole object,
- * a few thousand invoices at a time: one string of 300k invoices is ~90 MB to build and hold.
+ * `{"invoices":[...], ...rest}` through `write`, exactly what JSON.stringify gives for the whole
+ * object, a few thousand invoices at a time: one string of 300k invoices is ~90 MB to build and hold.
  */
-export function writeInvoicesJson(invoices: readonly Invoice[], write: (text: string) => void): void {
+export function writeInvoicesJson(invoices: readonly Invoice[], write: (text: string) => void, rest: Record<string, unknown> = {}): void {
   let piece = '{"invoices":[';
   for (let index = 0; index < invoices.length; index += 1) {
     if (index > 0) piece += ',';
@@ -83,5 +24,6 @@ export function writeInvoicesJson(invoices: readonly Invoice[], write: (text: st
       piece = '';
     }
   }
-  write(`${piece}]}\n`);
+  const tail = JSON.stringify(rest).slice(1); // `}` or `"key":...}`
+  write(`${piece}]${tail === '}' ? '' : ','}${tail}\n`);
 }

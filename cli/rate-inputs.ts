@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import {
   type Catalog,
   type Interval,
+  type RerateChange,
   type ReratePurchase,
   type RerateSubscription,
   feeCents,
@@ -157,4 +158,46 @@ export function readPurchases(file: string, catalog: Catalog, issues: InputIssue
     }
   }
   return purchases;
+}
+
+const CHANGE_ACTIONS = ['upgrade', 'downgrade', 'cancel'] as const;
+
+/**
+ * `changes.csv`: `customer_id,action,plan,interval,at`, one plan change a row (action upgrade,
+ * downgrade or cancel; plan and interval empty for cancel, interval empty for the current one).
+ */
+export function readChanges(file: string, catalog: Catalog, issues: InputIssue[]): RerateChange[] {
+  const table = readCsv(file, ['customer_id', 'action', 'plan', 'interval', 'at'], issues);
+  const changes: RerateChange[] = [];
+  const known = [...catalog.plans.keys()].join(', ');
+  for (const row of table.rows) {
+    const customerId = cell(table, row, 'customer_id');
+    const action = cell(table, row, 'action');
+    const planId = cell(table, row, 'plan');
+    const interval = cell(table, row, 'interval');
+    const before = issues.length;
+    if (customerId === '') issues.push({ file, line: row.line, path: 'customer_id', message: 'empty' });
+    if (!(CHANGE_ACTIONS as readonly string[]).includes(action)) {
+      issues.push({ file, line: row.line, path: 'action', message: `expected ${CHANGE_ACTIONS.join(', ')}, got "${action}"` });
+    }
+    const cancelling = action === 'cancel';
+    if (cancelling && (planId !== '' || interval !== '')) {
+      issues.push({ file, line: row.line, path: planId !== '' ? 'plan' : 'interval', message: 'a cancellation names no plan or interval' });
+    }
+    if (!cancelling && !catalog.plans.has(planId)) issues.push({ file, line: row.line, path: 'plan', message: `unknown plan "${planId}" (catalog has ${known})` });
+    if (!cancelling && interval !== '' && interval !== 'month' && interval !== 'year') {
+      issues.push({ file, line: row.line, path: 'interval', message: `expected month, year or empty (the current interval), got "${interval}"` });
+    }
+    const at = timestampField(file, row, 'at', cell(table, row, 'at'), issues);
+    if (issues.length === before && at !== null) {
+      changes.push({
+        customerId,
+        action: action as RerateChange['action'],
+        planId: cancelling ? null : planId,
+        interval: interval === '' ? null : (interval as Interval),
+        at,
+      });
+    }
+  }
+  return changes;
 }

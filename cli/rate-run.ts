@@ -13,25 +13,31 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Catalog, ReratePurchase, RerateResult, RerateSubscription } from '../engine/index.ts';
+import type { Catalog, RerateChange, RerateOptions, ReratePurchase, RerateResult, RerateSubscription } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { BatchRater } from './batch-rater.ts';
 import { ByteKeyTable, decodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
 import { BATCH_EVENTS, type BatchTarget, EventStream } from './event-stream.ts';
-import { readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { readChanges, readPurchases, readSubscriptions } from './rate-inputs.ts';
 import { ReaderThread } from './reader-thread.ts';
-import { readUsageExport, type UsageSink } from './usage-export-reader.ts';
+import { type SkippedLines, readUsageExport, type UsageSink } from './usage-export-reader.ts';
 
 export interface RateFiles {
   readonly catalog: string;
   readonly subscriptions: string;
   readonly events: string;
   readonly purchases: string | null;
+  /** `changes.csv`: upgrades, downgrades and cancellations (null: none). */
+  readonly changes?: string | null;
 }
 
 export interface RateOptions {
+  /** Bill every event as the meter counted it (Dodo's invoice) instead of replaying it through routing. */
+  readonly asMetered?: boolean;
+  /** The rating window's end (exclusive), ms; null: each open period's natural end. */
+  readonly endAt?: number | null;
   /** Read the export on another thread while this one rates. Default: see `defaultReaderThread`. */
   readonly readerThread?: boolean;
 }
@@ -66,6 +72,7 @@ interface RateInputs {
   readonly catalog: Catalog;
   readonly subscriptions: readonly RerateSubscription[];
   readonly purchases: readonly ReratePurchase[];
+  readonly options: RerateOptions;
   /** The customers of the subscriptions and purchases, each once. */
   readonly customerIds: readonly string[];
 }
@@ -75,6 +82,7 @@ interface ExportRead {
   readonly issues: readonly InputIssue[];
   readonly ordered: boolean;
   readonly duplicates: number;
+  readonly skipped: SkippedLines;
 }
 
 /** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
@@ -88,13 +96,15 @@ export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateRe
     const issues: InputIssue[] = [];
     const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
+    const changes: RerateChange[] = files.changes ? readChanges(files.changes, catalog, issues) : [];
     const customerIds = [...new Set([...subscriptions, ...purchases].map((input) => input.customerId))];
-    const inputs: RateInputs = { catalog, subscriptions, purchases, customerIds };
-    const rater = new BatchRater(catalog, subscriptions, purchases, customerIds);
+    const rerateOptions: RerateOptions = { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null };
+    const inputs: RateInputs = { catalog, subscriptions, purchases, options: rerateOptions, customerIds };
+    const rater = new BatchRater(catalog, subscriptions, purchases, customerIds, rerateOptions);
     const read = reader === null ? readHere(files.events, catalog, rater) : readOnThread(reader, rater);
     issues.push(...read.issues);
     if (issues.length > 0) throw new InputError(issues);
-    return read.ordered ? rater.finish(read.duplicates) : rateSorted(files.events, inputs);
+    return read.ordered ? rater.finish({ ...read.skipped, duplicate: read.duplicates }) : rateSorted(files.events, inputs);
   } finally {
     reader?.close();
   }
@@ -116,9 +126,9 @@ function rateAtOnce(rater: BatchRater): BatchTarget {
 function readHere(eventsFile: string, catalog: Catalog, rater: BatchRater): ExportRead {
   const issues: InputIssue[] = [];
   const stream = new EventStream(rateAtOnce(rater), eventsFile, catalog, expectedEvents(eventsFile));
-  readUsageExport(eventsFile, catalog, issues, stream);
+  const skipped = readUsageExport(eventsFile, catalog, issues, stream);
   stream.flush();
-  return { issues, ordered: stream.ordered, duplicates: stream.duplicates };
+  return { issues, ordered: stream.ordered, duplicates: stream.duplicates, skipped };
 }
 
 /** Rates the batches the reader thread sends, as they come. */
@@ -169,8 +179,8 @@ class EventCollector implements UsageSink {
 /** Re-reads an export that is not in time order and rates its events sorted, as `rerate` does. */
 function rateSorted(eventsFile: string, inputs: RateInputs): RerateResult {
   const events = new EventCollector(expectedEvents(eventsFile));
-  readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
-  const rater = new BatchRater(inputs.catalog, inputs.subscriptions, inputs.purchases, inputs.customerIds);
+  const skipped = readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
+  const rater = new BatchRater(inputs.catalog, inputs.subscriptions, inputs.purchases, inputs.customerIds, inputs.options);
   const target = rateAtOnce(rater);
   const batch = new EventBatchBuilder(BATCH_EVENTS, (bytes) => target.lend(bytes));
   const { eventIds: ids, customerKeys } = events;
@@ -184,5 +194,5 @@ function rateSorted(eventsFile: string, inputs: RateInputs): RerateResult {
     if (batch.full) target.add(batch.take());
   }
   target.add(batch.take());
-  return rater.finish(events.duplicates);
+  return rater.finish({ ...skipped, duplicate: events.duplicates });
 }

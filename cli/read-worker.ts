@@ -17,7 +17,7 @@ import { type CatalogSpec, compileCatalog } from '../engine/catalog.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import type { EventBatch } from './event-batch.ts';
 import { type BatchTarget, EventStream } from './event-stream.ts';
-import { readUsageExport } from './usage-export-reader.ts';
+import { type SkippedLines, readUsageExport } from './usage-export-reader.ts';
 
 export interface ReadWorkerData {
   /** This module's file path (the bootstrap requires it). */
@@ -37,7 +37,14 @@ export interface ReadWorkerStart {
 
 export type ReadWorkerReply =
   | { readonly kind: 'batch'; readonly batch: EventBatch }
-  | { readonly kind: 'done'; readonly issues: readonly InputIssue[]; readonly ordered: boolean; readonly duplicates: number; readonly lastAt: number }
+  | {
+      readonly kind: 'done';
+      readonly issues: readonly InputIssue[];
+      readonly ordered: boolean;
+      readonly duplicates: number;
+      readonly skipped: SkippedLines;
+      readonly lastAt: number;
+    }
   | { readonly kind: 'error'; readonly message: string };
 
 const WAIT_SLICE_MS = 1000;
@@ -91,9 +98,9 @@ try {
   const catalog = compileCatalog(postedSpec());
   const issues: InputIssue[] = [];
   const stream = new EventStream(ringTarget(), data.file, catalog, data.expectedEvents);
-  readUsageExport(data.file, catalog, issues, stream);
+  const skipped = readUsageExport(data.file, catalog, issues, stream);
   stream.flush();
-  send({ kind: 'done', issues, ordered: stream.ordered, duplicates: stream.duplicates, lastAt: stream.lastAt });
+  send({ kind: 'done', issues, ordered: stream.ordered, duplicates: stream.duplicates, skipped, lastAt: stream.lastAt });
 } catch (error) {
   Atomics.store(signal, 1, 1);
   send({ kind: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });

@@ -4,13 +4,13 @@ import type { InputIssue } from '../scenarios/errors.ts';
 import { catalog } from '../engine/test/fixtures.ts';
 import { decodeKey } from './byte-key-table.ts';
 import { eventFromText } from './usage-event-text.ts';
-import { NOT_SCANNED, SCANNED_EVENT, SCANNED_OTHER, UsageByteScanner } from './usage-byte-scanner.ts';
+import { NOT_SCANNED, SCANNED_EVENT, SCANNED_FILTERED, SCANNED_OTHER, UsageByteScanner } from './usage-byte-scanner.ts';
 import { usageLine } from './test/usage-lines.ts';
 
 const jobTypeIds = [...catalog.jobTypes.keys()];
 
 function scanner(): UsageByteScanner {
-  return new UsageByteScanner(catalog.meterEventName, catalog.meterKey, jobTypeIds);
+  return new UsageByteScanner(catalog.meterEventName, catalog.meterKey, jobTypeIds, catalog.meter.filter ?? null);
 }
 
 function scan(line: string, ending = '\n'): { kind: number; scanner: UsageByteScanner; bytes: Buffer } {
@@ -19,7 +19,7 @@ function scan(line: string, ending = '\n'): { kind: number; scanner: UsageByteSc
   return { kind: reader.scan(bytes, 0, bytes.length), scanner: reader, bytes };
 }
 
-const canonical = (seconds: string, extra = '') =>
+const canonical = (seconds: string, extra = ',"mode":"fast"') =>
   `{"event_id":"job_1:gpu","customer_id":"cus_a","event_name":"gpu.fast_seconds","timestamp":"2026-01-05T10:00:00.250Z","metadata":{"gpu_seconds":${seconds}${extra}}}`;
 
 describe('UsageByteScanner (the byte path of reading exports)', () => {
@@ -36,10 +36,30 @@ describe('UsageByteScanner (the byte path of reading exports)', () => {
     expect(scan(canonical('3').replace('gpu.fast_seconds', 'other.event')).kind).toBe(SCANNED_OTHER);
   });
 
+  it("applies the meter's filter: Relax, a missing or another mode is left out, null goes to the text path", () => {
+    const reader = scanner();
+    const kindOf = (extra: string) => {
+      const bytes = Buffer.from(`${canonical('5', extra)}\n`);
+      return reader.scan(bytes, 0, bytes.length);
+    };
+    // The same scanner twice over: the second pass answers from the remembered verdicts.
+    for (let pass = 0; pass < 2; pass += 1) {
+      expect(kindOf(',"mode":"fast"')).toBe(SCANNED_EVENT);
+      expect(kindOf(',"mode":"turbo"')).toBe(SCANNED_EVENT);
+      expect(kindOf(',"mode":"turbo","mode":"relax"')).toBe(SCANNED_FILTERED); // the last repeat counts
+      expect(kindOf(',"mode":"relax"')).toBe(SCANNED_FILTERED);
+      expect(kindOf('')).toBe(SCANNED_FILTERED);
+      expect(kindOf(',"mode":"Fast"')).toBe(SCANNED_FILTERED);
+      expect(kindOf(',"mode":1')).toBe(SCANNED_FILTERED);
+      expect(kindOf(',"mode":null')).toBe(NOT_SCANNED);
+      expect(kindOf(',"mode":"relax","gpu_seconds":-1')).toBe(SCANNED_FILTERED); // never billed, so never checked
+    }
+  });
+
   it('leaves every other shape, and every value it cannot vouch for, to the text path', () => {
     for (const line of [
-      canonical('1', ',"job_type":"unknown"'),
-      canonical('1', ',"job_type":7'),
+      canonical('1', ',"mode":"fast","job_type":"unknown"'),
+      canonical('1', ',"mode":"fast","job_type":7'),
       canonical('-0'),
       canonical('-1'),
       canonical('"1"'),
@@ -92,10 +112,14 @@ describe('UsageByteScanner (the byte path of reading exports)', () => {
         const event = eventFromText(line.trim(), catalog, 'f', 1, false, issues);
         expect(issues).toEqual([]);
         if (kind === SCANNED_OTHER) {
-          expect(event).toBe('other');
+          expect(event).toBe('other_event_name');
           return;
         }
-        if (event === null || event === 'other') throw new Error(`the text path rejects ${line}`);
+        if (kind === SCANNED_FILTERED) {
+          expect(event).toBe('meter_filter');
+          return;
+        }
+        if (event === null || typeof event === 'string') throw new Error(`the text path rejects ${line}`);
         expect(decodeKey(bytes, read.idStart, read.idEnd)).toBe(event.eventId);
         expect(decodeKey(bytes, read.customerStart, read.customerEnd)).toBe(event.customerId);
         expect(read.at).toBe(event.at);

@@ -18,6 +18,7 @@
  * digits, read as an integer. Any other number is converted with Number() and the same rule.
  */
 import { daysFromCivil, daysInMonth } from '../engine/calendar.ts';
+import { type MeterFilter, type MetadataValue, filterHolds, filterKeys } from '../engine/meter.ts';
 
 const MS_PER_DAY = 86_400_000;
 import { encodeKey } from './byte-key-table.ts';
@@ -28,6 +29,8 @@ export const SCANNED_EVENT = 0;
 export const SCANNED_OTHER = 1;
 /** Not recognised: decode the line and read it the general way. */
 export const NOT_SCANNED = 2;
+/** A valid line of the meter's event name that the meter's filter leaves out. */
+export const SCANNED_FILTERED = 3;
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -239,10 +242,13 @@ export class UsageByteScanner {
    */
   private readonly dayWords = Int32Array.of(0, 0, -1);
   private dayMs = 0;
+  /** The meter's filter (null: none) and the verdicts of the value bytes met so far. */
+  private readonly filter: FilterVerdicts | null;
 
-  constructor(meterEventName: string, meterKey: string, jobTypeIds: readonly string[]) {
+  constructor(meterEventName: string, meterKey: string, jobTypeIds: readonly string[], filter: MeterFilter | null = null) {
     this.meterEventName = nameBytes(meterEventName);
     this.meterKey = nameBytes(meterKey);
+    this.filter = filter ? new FilterVerdicts(filter, meterKey) : null;
     const quoted = (name: Uint8Array, before: string, after: string) =>
       plainName(name) && name.length + before.length + after.length >= 4 ? wordLiteral(Uint8Array.from([...bytesOf(before), ...name, ...bytesOf(after)])) : null;
     this.meterEventNameQuoted = quoted(this.meterEventName, '', '"');
@@ -286,6 +292,11 @@ export class UsageByteScanner {
     else if (at + 1 < limit && bytes[at] === RETURN && bytes[at + 1] === NEWLINE) this.next = at + 2;
     else return NOT_SCANNED;
     if (meterEnd < 0 && !sameBytes(bytes, nameStart, nameEnd, this.meterEventName)) return SCANNED_OTHER;
+    const filter = this.filter;
+    if (filter !== null) {
+      const verdict = filter.verdict(bytes);
+      if (verdict !== PASSES) return verdict === FILTERED_OUT ? SCANNED_FILTERED : NOT_SCANNED;
+    }
     return this.seconds(bytes) && this.jobTypeCode(bytes) ? SCANNED_EVENT : NOT_SCANNED;
   }
 
@@ -335,6 +346,8 @@ export class UsageByteScanner {
   private metadata(bytes: Uint8Array, start: number, limit: number): number {
     this.secondsStart = -1;
     this.jobTypeStart = -1;
+    const filter = this.filter;
+    filter?.clear();
     let at = start;
     if (at < limit && bytes[at] === CLOSE_BRACE) return at + 1;
     const member = this.meterKeyMember;
@@ -344,14 +357,17 @@ export class UsageByteScanner {
       let valueStart: number;
       let isMeterKey = true;
       let isJobType = false;
+      let filterKey = -1;
       if (memberEnd >= 0) {
         valueStart = memberEnd;
+        if (filter !== null) filterKey = filter.meterKeyIndex;
       } else {
         if (at >= limit || bytes[at] !== QUOTE) return -1;
         const keyEnd = stringEnd(bytes, at + 1, limit);
         if (keyEnd < 0 || keyEnd + 1 >= limit || bytes[keyEnd + 1] !== COLON) return -1;
         isMeterKey = sameBytes(bytes, at + 1, keyEnd, this.meterKey);
         isJobType = !isMeterKey && sameBytes(bytes, at + 1, keyEnd, this.jobTypeKey);
+        if (filter !== null) filterKey = filter.keyIndex(bytes, at + 1, keyEnd);
         valueStart = keyEnd + 2;
       }
       const first = valueStart < limit ? bytes[valueStart]! : -1;
@@ -365,6 +381,7 @@ export class UsageByteScanner {
       else valueEnd = numberEnd(bytes, valueStart, limit);
       if (valueEnd < 0 || valueEnd >= limit) return -1;
       const isNumber = first === MINUS || isDigit(first);
+      if (filterKey >= 0) filter!.note(filterKey, valueStart, valueEnd);
       if (isMeterKey) {
         this.secondsStart = isNumber ? valueStart : -2;
         this.secondsEnd = valueEnd;
@@ -421,4 +438,94 @@ export class UsageByteScanner {
     }
     return false;
   }
+}
+
+/** FilterVerdicts.verdict: the filter holds, does not, or the line is left to the text path. */
+const PASSES = 0;
+const FILTERED_OUT = 1;
+const UNDECIDED = 2;
+/** Distinct value combinations remembered (a filter on `mode` meets two or three). */
+const VERDICTS_KEPT = 16;
+
+/**
+ * The meter's filter on scanned bytes. The metadata values of the keys the filter reads are noted
+ * as byte spans while the line is scanned (`note`); `verdict` then compares them with the value
+ * combinations met before (exports repeat a few: `"fast"`, `"turbo"`) and evaluates the filter
+ * (`filterHolds`, as the text path does) only for a new one, on values decoded as JSON.parse
+ * would. A `null` value is left to the text path.
+ */
+class FilterVerdicts {
+  private readonly keys: Uint8Array[];
+  /** The filter key that is the meter key (-1: none). */
+  readonly meterKeyIndex: number;
+  private readonly starts: Int32Array;
+  private readonly ends: Int32Array;
+  /** Remembered value bytes (per key; null: absent) and their verdicts. */
+  private readonly seen: (Uint8Array | null)[][] = [];
+  private readonly verdicts: number[] = [];
+
+  constructor(
+    private readonly filter: MeterFilter,
+    meterKey: string,
+  ) {
+    const names = filterKeys(filter);
+    this.keys = names.map(nameBytes);
+    this.meterKeyIndex = names.indexOf(meterKey);
+    this.starts = new Int32Array(names.length).fill(-1);
+    this.ends = new Int32Array(names.length);
+  }
+
+  clear(): void {
+    this.starts.fill(-1);
+  }
+
+  /** The filter key whose name is bytes[start, end), or -1. */
+  keyIndex(bytes: Uint8Array, start: number, end: number): number {
+    const keys = this.keys;
+    for (let index = 0; index < keys.length; index += 1) if (sameBytes(bytes, start, end, keys[index]!)) return index;
+    return -1;
+  }
+
+  /** Key `index` has the value bytes[start, end) (a repeated key: the last counts, as with JSON.parse). */
+  note(index: number, start: number, end: number): void {
+    this.starts[index] = start;
+    this.ends[index] = end;
+  }
+
+  verdict(bytes: Buffer): number {
+    const { starts, ends, seen } = this;
+    for (let entry = 0; entry < seen.length; entry += 1) {
+      const values = seen[entry]!;
+      let same = true;
+      for (let key = 0; key < values.length && same; key += 1) {
+        const value = values[key]!;
+        same = value === null ? starts[key] === -1 : starts[key] !== -1 && sameBytes(bytes, starts[key]!, ends[key]!, value);
+      }
+      if (same) return this.verdicts[entry]!;
+    }
+    const metadata: Record<string, MetadataValue> = {};
+    for (let key = 0; key < starts.length; key += 1) {
+      if (starts[key] === -1) continue;
+      const value = decodeValue(bytes, starts[key]!, ends[key]!);
+      if (value === null) return UNDECIDED;
+      metadata[String.fromCharCode(...this.keys[key]!)] = value;
+    }
+    const verdict = filterHolds(this.filter, metadata) ? PASSES : FILTERED_OUT;
+    if (seen.length < VERDICTS_KEPT) {
+      // A copy (Buffer#slice would be a view of the chunk, which the reader overwrites).
+      seen.push(Array.from(starts, (start, key) => (start === -1 ? null : Uint8Array.from(bytes.subarray(start, ends[key]!)))));
+      this.verdicts.push(verdict);
+    }
+    return verdict;
+  }
+}
+
+/** A scanned flat JSON value (a plain string, a number, true, false) as JSON.parse gives it; null for `null`. */
+function decodeValue(bytes: Buffer, start: number, end: number): MetadataValue | null {
+  const first = bytes[start];
+  if (first === QUOTE) return bytes.toString('latin1', start + 1, end - 1);
+  if (first === 116) return true;
+  if (first === 102) return false;
+  if (first === 110) return null;
+  return Number(bytes.toString('latin1', start, end));
 }

@@ -6,8 +6,12 @@
  * Kept to what the export reader needs (no CSV or YAML parser), since it is loaded by the thread
  * that reads the export (read-worker.ts), whose start-up delays the rating.
  */
-import type { Catalog, RerateEvent } from '../engine/index.ts';
+import type { Catalog, MetadataValue, RerateEvent } from '../engine/index.ts';
 import { parseIsoMs } from '../engine/calendar.ts';
+import { filterHolds } from '../engine/meter.ts';
+
+/** Why a valid line is not an event the meter counts. */
+export type SkippedLine = 'other_event_name' | 'meter_filter';
 import type { InputIssue } from '../scenarios/errors.ts';
 
 function describe(value: unknown): string {
@@ -15,7 +19,7 @@ function describe(value: unknown): string {
 }
 
 /** Validates one parsed JSONL line; returns the event or pushes issues and returns null. */
-function eventFromLine(value: unknown, catalog: Catalog, file: string, line: number, issues: InputIssue[]): RerateEvent | 'other' | null {
+function eventFromLine(value: unknown, catalog: Catalog, file: string, line: number, issues: InputIssue[]): RerateEvent | SkippedLine | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ file, line, message: 'expected a JSON object (one usage event per line)' });
     return null;
@@ -27,7 +31,7 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
       issues.push({ file, line, path: field, message: `expected a non-empty string, got ${describe(event[field])}` });
     }
   }
-  if (issues.length === before && event.event_name !== catalog.meterEventName) return 'other';
+  if (issues.length === before && event.event_name !== catalog.meterEventName) return 'other_event_name';
   const at = typeof event.timestamp === 'string' ? parseIsoMs(event.timestamp) : null;
   if (at === null) issues.push({ file, line, path: 'timestamp', message: `expected an ISO-8601 timestamp with a zone, got ${describe(event.timestamp)}` });
   const metadata = event.metadata;
@@ -36,6 +40,8 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
     return null;
   }
   const record = metadata as Record<string, unknown>;
+  const filter = catalog.meter.filter;
+  if (filter && issues.length === before && !filterHolds(filter, record as Record<string, MetadataValue>)) return 'meter_filter';
   const seconds = record[catalog.meterKey];
   const path = `metadata.${catalog.meterKey}`;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
@@ -60,10 +66,10 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
 /**
  * Reads one line of a usage export (trimmed, not empty) the general way, for the lines the byte
  * scanner leaves (usage-byte-scanner.ts): JSON.parse and field checks. `last`: the line ends the file
- * without a line break (a truncated write, if it is not JSON). Returns the event, 'other' for
- * another meter's event, or null after recording the line's problems.
+ * without a line break (a truncated write, if it is not JSON). Returns the event, why the meter
+ * does not count it (another event name, or its filter), or null after recording the line's problems.
  */
-export function eventFromText(raw: string, catalog: Catalog, file: string, line: number, last: boolean, issues: InputIssue[]): RerateEvent | 'other' | null {
+export function eventFromText(raw: string, catalog: Catalog, file: string, line: number, last: boolean, issues: InputIssue[]): RerateEvent | SkippedLine | null {
   let value: unknown;
   try {
     value = JSON.parse(raw);

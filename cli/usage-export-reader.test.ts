@@ -8,7 +8,7 @@ import type { InputIssue } from '../scenarios/errors.ts';
 import { catalog } from '../engine/test/fixtures.ts';
 import { decodeKey } from './byte-key-table.ts';
 import { readEvents } from './test/text-export-reader.ts';
-import { jobTypeIds, readUsageExport } from './usage-export-reader.ts';
+import { type SkippedLines, jobTypeIds, readUsageExport } from './usage-export-reader.ts';
 import { usageLine } from './test/usage-lines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gbl-export-'));
@@ -22,11 +22,11 @@ function exportFile(text: string | Buffer): string {
 }
 
 /** The byte reader's events as the text reader reports them. */
-function readBytes(file: string, chunkBytes?: number): { events: RerateEvent[]; issues: InputIssue[]; otherEvents: number } {
+function readBytes(file: string, chunkBytes?: number): { events: RerateEvent[]; issues: InputIssue[]; skipped: SkippedLines } {
   const events: RerateEvent[] = [];
   const issues: InputIssue[] = [];
   const ids = jobTypeIds(catalog);
-  const otherEvents = readUsageExport(
+  const skipped = readUsageExport(
     file,
     catalog,
     issues,
@@ -37,13 +37,13 @@ function readBytes(file: string, chunkBytes?: number): { events: RerateEvent[]; 
     },
     { chunkBytes },
   );
-  return { events, issues, otherEvents };
+  return { events, issues, skipped };
 }
 
-function readText(file: string): { events: RerateEvent[]; issues: InputIssue[]; otherEvents: number } {
+function readText(file: string): { events: RerateEvent[]; issues: InputIssue[]; skipped: SkippedLines } {
   const issues: InputIssue[] = [];
-  const { events, otherEvents } = readEvents(file, catalog, issues);
-  return { events, issues, otherEvents };
+  const { events, skipped } = readEvents(file, catalog, issues);
+  return { events, issues, skipped };
 }
 
 describe('readUsageExport (bytes) agrees with readEvents (text)', () => {
@@ -61,8 +61,8 @@ describe('readUsageExport (bytes) agrees with readEvents (text)', () => {
   });
 
   it('on bytes that are not UTF-8 and lines longer than a chunk', () => {
-    const long = `{"event_id":"${'x'.repeat(5000)}","customer_id":"cus_a","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{"gpu_seconds":1}}`;
-    const broken = Buffer.concat([Buffer.from('{"event_id":"a\xff'), Buffer.from([0xc3]), Buffer.from('","customer_id":"c","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{"gpu_seconds":1}}\n')]);
+    const long = `{"event_id":"${'x'.repeat(5000)}","customer_id":"cus_a","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{"gpu_seconds":1,"mode":"fast"}}`;
+    const broken = Buffer.concat([Buffer.from('{"event_id":"a\xff'), Buffer.from([0xc3]), Buffer.from('","customer_id":"c","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{"gpu_seconds":1,"mode":"fast"}}\n')]);
     const file = exportFile(Buffer.concat([Buffer.from(`${long}\n`), broken, Buffer.from(`${long}`)]));
     expect(readBytes(file, 64)).toEqual(readText(file));
     expect(readBytes(file, 64).events).toHaveLength(3);

@@ -14,11 +14,18 @@ import type { InputIssue } from '../scenarios/errors.ts';
 import { readInputText } from '../scenarios/input-file.ts';
 import { encodeKey } from './byte-key-table.ts';
 import { eventFromText } from './usage-event-text.ts';
-import { NOT_SCANNED, SCANNED_EVENT, UsageByteScanner } from './usage-byte-scanner.ts';
+import { NOT_SCANNED, SCANNED_EVENT, SCANNED_FILTERED, UsageByteScanner } from './usage-byte-scanner.ts';
 
 // Module-local copies: the hot loop compares with these (imported bindings are property reads).
 const EVENT = SCANNED_EVENT;
 const UNRECOGNISED = NOT_SCANNED;
+const FILTERED = SCANNED_FILTERED;
+
+/** Valid lines the meter does not count: another event name, or left out by its filter. */
+export interface SkippedLines {
+  other_event_name: number;
+  meter_filter: number;
+}
 
 const CHUNK_BYTES = 4 << 20;
 const NEWLINE = 10;
@@ -44,14 +51,14 @@ export interface ReadOptions {
   readonly maxEvents?: number;
 }
 
-/** Reads `file`, recording every bad line in `issues`; returns the count of other meters' events. */
-export function readUsageExport(file: string, catalog: Catalog, issues: InputIssue[], sink: UsageSink, options: ReadOptions = {}): number {
+/** Reads `file`, recording every bad line in `issues`; returns the valid lines the meter does not count. */
+export function readUsageExport(file: string, catalog: Catalog, issues: InputIssue[], sink: UsageSink, options: ReadOptions = {}): SkippedLines {
   let descriptor: number;
   try {
     descriptor = openSync(file, 'r');
   } catch {
     readInputText(file, issues);
-    return 0;
+    return { other_event_name: 0, meter_filter: 0 };
   }
   const reader = new ExportReader(file, catalog, issues, sink, options.maxEvents ?? Number.POSITIVE_INFINITY);
   try {
@@ -62,11 +69,11 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
   } finally {
     closeSync(descriptor);
   }
-  return reader.otherEvents;
+  return reader.skipped;
 }
 
 class ExportReader {
-  otherEvents = 0;
+  readonly skipped: SkippedLines = { other_event_name: 0, meter_filter: 0 };
   private readonly scanner: UsageByteScanner;
   private readonly jobTypeCodes: Map<string, number>;
   private scratch = Buffer.alloc(256);
@@ -83,7 +90,7 @@ class ExportReader {
   ) {
     this.eventsLeft = maxEvents;
     const ids = jobTypeIds(catalog);
-    this.scanner = new UsageByteScanner(catalog.meterEventName, catalog.meterKey, ids);
+    this.scanner = new UsageByteScanner(catalog.meterEventName, catalog.meterKey, ids, catalog.meter.filter ?? null);
     this.jobTypeCodes = new Map(ids.map((id, index) => [id, index + 1]));
   }
 
@@ -123,7 +130,8 @@ class ExportReader {
         start = scanner.next;
       } else if (kind !== UNRECOGNISED) {
         this.line += 1;
-        this.otherEvents += 1;
+        if (kind === FILTERED) this.skipped.meter_filter += 1;
+        else this.skipped.other_event_name += 1;
         start = scanner.next;
       } else {
         const newline = chunk.indexOf(NEWLINE, start);
@@ -142,8 +150,8 @@ class ExportReader {
     const raw = text.trim();
     if (raw === '') return;
     const event = eventFromText(raw, this.catalog, this.file, this.line, last, this.issues);
-    if (event === 'other') {
-      this.otherEvents += 1;
+    if (typeof event === 'string') {
+      this.skipped[event] += 1;
       return;
     }
     if (event === null) return;

@@ -9,6 +9,7 @@
  * the cross-field rules that make a catalog coherent (so a hand-built spec cannot bypass them).
  */
 import { parseDecimal, type Rational, type RoundingRule } from './money.ts';
+import { type MeterDef, type MeterFilter, type UsageEvent, matchesMeter, meterDefErrors } from './meter.ts';
 
 export type Interval = 'month' | 'year';
 export type Mode = 'fast' | 'turbo' | 'relax';
@@ -26,7 +27,11 @@ export interface CatalogSpec {
   currency: string;
   /** The one rounding step applied to each invoice line amount. */
   rounding?: RoundingRule;
-  meter: { event_name: string; key: string; measurement_unit?: string };
+  /**
+   * The Dodo meter Fast usage is sent to, exactly as `live provision` creates it: a Sum over the
+   * GPU seconds key, and a filter that keeps the modes that are billed (Fast and Turbo).
+   */
+  meter: MeterSpec;
   /** Order in which grant kinds are burnt; within a kind, earliest expiry then earliest grant. */
   burn_order?: LotKind[];
   turbo: { charge_multiplier: number };
@@ -38,6 +43,17 @@ export interface CatalogSpec {
     credit_basis?: CreditBasis;
   };
   plans: Record<string, PlanSpec>;
+}
+
+export interface MeterSpec {
+  /** Dodo's meter name (default: the event name). */
+  name?: string;
+  event_name: string;
+  /** Free text unit shown by Dodo (default seconds). */
+  measurement_unit?: string;
+  /** The engine rates a Sum of GPU seconds: the only aggregation a catalog meter may have. */
+  aggregation: { type: 'sum'; key: string };
+  filter?: MeterFilter | null;
 }
 
 export interface PlanSpec {
@@ -93,6 +109,9 @@ export interface JobTypeDef {
 export interface Catalog {
   readonly currency: string;
   readonly rounding: RoundingRule;
+  /** The Dodo meter: every path that turns usage events into billable seconds applies it. */
+  readonly meter: MeterDef;
+  /** `meter.event_name`, `meter.aggregation.key` and `meter.measurement_unit`, read on hot paths. */
   readonly meterEventName: string;
   readonly meterKey: string;
   readonly meterUnit: string;
@@ -185,6 +204,35 @@ function compileJobTypes(spec: CatalogSpec, plans: ReadonlyMap<string, PlanDef>)
   return jobTypes;
 }
 
+/** The catalog's meter as a Dodo meter definition (defaults filled in), asserted coherent. */
+function compileMeter(spec: MeterSpec): MeterDef {
+  const meter: MeterDef = {
+    name: spec.name ?? spec.event_name,
+    event_name: spec.event_name,
+    measurement_unit: spec.measurement_unit ?? 'seconds',
+    aggregation: { type: spec.aggregation.type, key: spec.aggregation.key },
+    filter: spec.filter ?? null,
+  };
+  const errors = meterDefErrors(meter);
+  assertCatalog(errors.length === 0, `meter: ${errors.join('; ')}`);
+  assertCatalog(meter.aggregation.type === 'sum', 'meter.aggregation.type must be sum (fast GPU seconds)');
+  for (const mode of ['fast', 'turbo'] as const) {
+    assertCatalog(matchesMeter(meter, engineUsageSample(meter, mode)), `meter.filter must count the engine's ${mode} usage events (metadata.mode "${mode}")`);
+  }
+  return meter;
+}
+
+/** A usage event as the engine writes it for a job in `mode` (see usage.ts), to check a meter against. */
+export function engineUsageSample(meter: Pick<MeterDef, 'event_name' | 'aggregation'>, mode: Mode): UsageEvent {
+  return {
+    event_id: 'sample:gpu',
+    customer_id: 'sample',
+    event_name: meter.event_name,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    metadata: { [meter.aggregation.key ?? 'gpu_seconds']: 1, mode },
+  };
+}
+
 /** Turns a validated spec into the engine's catalog. Throws on incoherent input (a bug upstream). */
 export function compileCatalog(spec: CatalogSpec): Catalog {
   const planList = Object.entries(spec.plans).map(([id, plan], rank) => compilePlan(id, plan, rank));
@@ -203,12 +251,14 @@ export function compileCatalog(spec: CatalogSpec): Catalog {
   const expiryDays = spec.topup.expiry_days;
   assertCatalog(expiryDays === null || isWholeNonNegative(expiryDays), 'topup.expiry_days');
   const bonus = spec.bonus ?? { enabled: false, seconds_per_award: 3600, expiry_days: 30 };
+  const meter = compileMeter(spec.meter);
   return {
     currency: spec.currency,
     rounding: spec.rounding ?? 'half_up',
-    meterEventName: spec.meter.event_name,
-    meterKey: spec.meter.key,
-    meterUnit: spec.meter.measurement_unit ?? 'seconds',
+    meter,
+    meterEventName: meter.event_name,
+    meterKey: spec.meter.aggregation.key,
+    meterUnit: meter.measurement_unit,
     burnOrder,
     burnRank,
     turboMultiplier: multiplier,

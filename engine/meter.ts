@@ -134,11 +134,26 @@ function conditionHolds(condition: FilterCondition, metadata: Readonly<Record<st
   }
 }
 
-function filterHolds(filter: MeterFilter, metadata: Readonly<Record<string, MetadataValue>> | undefined): boolean {
+/**
+ * Whether `filter` holds for an event's metadata (a missing filter holds for every event). Every
+ * path that turns events into billable quantity decides with this one function.
+ */
+export function filterHolds(filter: MeterFilter, metadata: Readonly<Record<string, MetadataValue>> | undefined): boolean {
   const clauses = filter.clauses as readonly (FilterCondition | MeterFilter)[];
   const holds = (clause: FilterCondition | MeterFilter): boolean =>
     isFilter(clause) ? filterHolds(clause, metadata) : conditionHolds(clause, metadata);
   return filter.conjunction === 'and' ? clauses.every(holds) : clauses.some(holds);
+}
+
+/** The metadata keys a filter reads, each once, in first-use order. */
+export function filterKeys(filter: MeterFilter | null | undefined): string[] {
+  const keys = new Set<string>();
+  const visit = (clause: FilterCondition | MeterFilter): void => {
+    if (isFilter(clause)) (clause.clauses as readonly (FilterCondition | MeterFilter)[]).forEach(visit);
+    else keys.add(clause.key);
+  };
+  if (filter) visit(filter);
+  return [...keys];
 }
 
 /** True when the meter counts `event`: same event_name and the filter (if any) holds. */

@@ -12,15 +12,37 @@
  * - `metadata.job_type`, when present, selects the job type (it decides Relax eligibility);
  *   otherwise the catalog's first job type is used;
  * - a repeated `event_id` is ignored (the first one in input order counts), as Dodo does;
- * - at one instant: subscriptions first, then purchases, then events in (event_id, input) order;
- * - periods still open at the end are reported up to their natural end (fees billed, usage so far).
+ * - at one instant: subscriptions first, then purchases, then events in (event_id, input) order,
+ *   then plan changes (upgrades, downgrades, cancellations);
+ * - periods still open at the end are reported up to their natural end (fees billed, usage so far),
+ *   or up to the window's end when one is given (renewals due before it happen first).
+ *
+ * Two questions, one replay (`RerateOptions.asMetered`):
+ * - replay (default): each event is routed under this catalog, as the application would have;
+ * - as metered: each event the meter counted is charged as it is, with no routing, as Dodo bills
+ *   an export (the allowance is the free threshold; only metered plans price what is over it).
+ * The two agree whenever no customer goes past the allowance.
  */
 import type { Catalog, Interval, JobTypeDef } from './catalog.ts';
+import { H, NO_PLAN, hotBase } from './account.ts';
 import type { Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
-import { type EngineState, jobTypeOf, createEngine, handleOf, subscribeCustomer, buyTopup, tick, drainClosed, nextTickAt, warmAccounts } from './engine.ts';
+import {
+  type EngineState,
+  jobTypeOf,
+  createEngine,
+  handleOf,
+  subscribeCustomer,
+  buyTopup,
+  tick,
+  drainClosed,
+  nextTickAt,
+  warmAccounts,
+  changeCustomerPlan,
+  cancelCustomer,
+} from './engine.ts';
 import { type JobRequest, dispatchHeldByHandle, submitByHandle } from './router.ts';
-import { chargeCompletionByHandle } from './usage.ts';
+import { chargeCompletionByHandle, chargeMeteredByHandle } from './usage.ts';
 
 export interface RerateSubscription {
   readonly customerId: string;
@@ -47,6 +69,48 @@ export interface RerateEvent {
   readonly jobType: string | null;
 }
 
+/** A plan change as a subscription system records it (`changes.csv`). */
+export interface RerateChange {
+  readonly customerId: string;
+  readonly action: 'upgrade' | 'downgrade' | 'cancel';
+  /** The plan and interval changed to; null for a cancellation. */
+  readonly planId: string | null;
+  readonly interval: Interval | null;
+  readonly at: number;
+}
+
+export interface RerateOptions {
+  /** Charge every event as the meter counted it, without routing (Dodo's invoice). Default: replay. */
+  readonly asMetered?: boolean;
+  readonly changes?: readonly RerateChange[];
+  /**
+   * The end of the rating window (exclusive), ms: events and changes from it on are left out,
+   * renewals due before it happen, open periods end at it. Null: each open period's natural end.
+   */
+  readonly endAt?: number | null;
+}
+
+/** Why an event of the export was not billed. */
+export const IGNORED_REASONS = ['duplicate', 'other_event_name', 'meter_filter', 'no_subscription', 'after_window'] as const;
+export type IgnoredReason = (typeof IGNORED_REASONS)[number];
+export type IgnoredEvents = { [reason in IgnoredReason]: number };
+
+/** Counts of ignored events, all zero. */
+export function noIgnoredEvents(): IgnoredEvents {
+  return { duplicate: 0, other_event_name: 0, meter_filter: 0, no_subscription: 0, after_window: 0 };
+}
+
+/** `into` plus `more`, reason by reason (changes `into`). */
+export function addIgnoredEvents(into: IgnoredEvents, more: Partial<IgnoredEvents>): IgnoredEvents {
+  for (const reason of IGNORED_REASONS) into[reason] += more[reason] ?? 0;
+  return into;
+}
+
+export interface RerateChangeRefusal {
+  readonly change: RerateChange;
+  readonly reason: string;
+}
+
 export interface RerateRefusal {
   readonly customerId: string;
   readonly purchaseId: string;
@@ -59,23 +123,31 @@ export interface RerateResult {
   /** Usage events ignored because their event_id was already seen. */
   readonly duplicateEvents: number;
   readonly refusedPurchases: readonly RerateRefusal[];
+  readonly refusedChanges: readonly RerateChangeRefusal[];
+  /** Events not billed, by reason (`duplicate` is `duplicateEvents`). */
+  readonly ignoredEvents: IgnoredEvents;
 }
 
 type Change =
   | { readonly at: number; readonly order: 0; readonly key: string; readonly index: number; readonly subscription: RerateSubscription }
-  | { readonly at: number; readonly order: 1; readonly key: string; readonly index: number; readonly purchase: ReratePurchase };
+  | { readonly at: number; readonly order: 1; readonly key: string; readonly index: number; readonly purchase: ReratePurchase }
+  | { readonly at: number; readonly order: 2; readonly key: string; readonly index: number; readonly change: RerateChange };
+
+/** Plan changes come after the events of their instant. */
+const PLAN_CHANGE = 2;
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Subscriptions and purchases in replay order (few; sorted as objects). */
-function orderChanges(subscriptions: readonly RerateSubscription[], purchases: readonly ReratePurchase[]): Change[] {
+/** Subscriptions, purchases and plan changes in replay order (few; sorted as objects). */
+function orderChanges(subscriptions: readonly RerateSubscription[], purchases: readonly ReratePurchase[], planChanges: readonly RerateChange[]): Change[] {
   const changes: Change[] = [];
   subscriptions.forEach((subscription, index) =>
     changes.push({ at: subscription.startedAt, order: 0, key: subscription.customerId, index, subscription }),
   );
   purchases.forEach((purchase, index) => changes.push({ at: purchase.purchasedAt, order: 1, key: purchase.purchaseId, index, purchase }));
+  planChanges.forEach((change, index) => changes.push({ at: change.at, order: PLAN_CHANGE, key: change.customerId, index, change }));
   return changes.sort((a, b) => a.at - b.at || a.order - b.order || compareText(a.key, b.key) || a.index - b.index);
 }
 
@@ -100,6 +172,11 @@ export class Rerater {
   private readonly seen = new Set<string>();
   private duplicates = 0;
   private readonly refused: RerateRefusal[] = [];
+  private readonly refusedChanges: RerateChangeRefusal[] = [];
+  private readonly ignored = noIgnoredEvents();
+  private readonly asMetered: boolean;
+  /** The window's end (exclusive), or +infinity. */
+  private readonly endAt: number;
   private readonly closed: Invoice[] = [];
   /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
   private readonly pendingHandles: number[] = [];
@@ -113,10 +190,13 @@ export class Rerater {
     private readonly catalog: Catalog,
     subscriptions: readonly RerateSubscription[],
     purchases: readonly ReratePurchase[],
+    options: RerateOptions = {},
   ) {
     this.state = createEngine(catalog, subscriptions.length);
     this.defaultJobType = catalog.jobTypes.values().next().value!;
-    this.changes = orderChanges(subscriptions, purchases);
+    this.changes = orderChanges(subscriptions, purchases, options.changes ?? []);
+    this.asMetered = options.asMetered ?? false;
+    this.endAt = options.endAt ?? Number.POSITIVE_INFINITY;
   }
 
   /** Adds the next event of the export (see the class comment). */
@@ -198,14 +278,23 @@ export class Rerater {
    */
   finishInClosingOrder(): RerateResult & { readonly invoices: Invoice[] } {
     this.flush();
-    this.applyChangesUpTo(Number.POSITIVE_INFINITY);
-    const { state, catalog, closed } = this;
+    const { state, catalog, closed, endAt } = this;
+    const windowed = endAt !== Number.POSITIVE_INFINITY;
+    this.applyChangesUpTo(windowed ? endAt - 1 : endAt, false);
+    if (windowed) this.catchUp(endAt - 1);
     for (const invoice of drainClosed(state)) closed.push(invoice);
     for (const account of state.accounts.values()) {
-      const open = previewInvoice(catalog, account, account.cycleEndAt);
+      const open = previewInvoice(catalog, account, windowed ? endAt : account.cycleEndAt);
       if (open !== null) closed.push(open);
     }
-    return { invoices: closed, duplicateEvents: this.duplicates, refusedPurchases: this.refused };
+    this.ignored.duplicate = this.duplicates;
+    return {
+      invoices: closed,
+      duplicateEvents: this.duplicates,
+      refusedPurchases: this.refused,
+      refusedChanges: this.refusedChanges,
+      ignoredEvents: { ...this.ignored },
+    };
   }
 
   private flush(): void {
@@ -213,7 +302,11 @@ export class Rerater {
     if (count === 0) return;
     this.pendingCount = 0;
     const at = this.pendingAt;
-    this.applyChangesUpTo(at);
+    if (at >= this.endAt) {
+      this.ignored.after_window += count;
+      return;
+    }
+    this.applyChangesUpTo(at, true);
     this.catchUp(at);
     if (count === 1) {
       this.replay(0, at);
@@ -225,12 +318,22 @@ export class Rerater {
     for (const slot of order) this.replay(slot, at);
   }
 
-  /** Replays pending event `slot` as a job: routed, dispatched if it had to queue, completed. */
+  /**
+   * Replays pending event `slot`: as metered, charged as it is; else as a job, routed, dispatched
+   * if it had to queue, completed.
+   */
   private replay(slot: number, at: number): void {
     const { state } = this;
     const handle = this.pendingHandles[slot]!;
+    if (this.asMetered) {
+      if (!chargeMeteredByHandle(state, handle, this.pendingGpuMs[slot]!, at)) this.ignored.no_subscription += 1;
+      return;
+    }
     const decision = submitByHandle(state, handle, this.pendingRequests[slot]!, at);
-    if (decision.mode === 'blocked') return;
+    if (decision.mode === 'blocked') {
+      if (decision.reason === 'no_active_subscription') this.ignored.no_subscription += 1;
+      return;
+    }
     if (decision.start === 'queued') dispatchHeldByHandle(state, handle, decision.mode);
     chargeCompletionByHandle(state, handle, decision.mode, this.pendingGpuMs[slot]!, at);
   }
@@ -239,22 +342,40 @@ export class Rerater {
     if (at >= nextTickAt(this.state)) for (const invoice of tick(this.state, at).invoices) this.closed.push(invoice);
   }
 
-  /** Changes at an instant come before the events at that instant. */
-  private applyChangesUpTo(at: number): void {
+  /**
+   * Applies the changes up to `at`: subscriptions and purchases at an instant come before its
+   * events, plan changes after them (`beforeEvents`: stop at the plan changes of `at` itself).
+   */
+  private applyChangesUpTo(at: number, beforeEvents: boolean): void {
     const changes = this.changes;
-    while (this.next < changes.length && changes[this.next]!.at <= at) {
+    while (this.next < changes.length) {
       const change = changes[this.next]!;
+      if (change.at > at || (beforeEvents && change.at === at && change.order === PLAN_CHANGE)) return;
       this.next += 1;
       this.catchUp(change.at);
       if (change.order === 0) {
         const { customerId, planId, interval, startedAt } = change.subscription;
         subscribeCustomer(this.state, customerId, planId, interval, startedAt);
-      } else {
+      } else if (change.order === 1) {
         const { customerId, purchaseId, hours, purchasedAt } = change.purchase;
         const result = buyTopup(this.state, customerId, { purchaseId, hours }, purchasedAt);
         if (!result.ok) this.refused.push({ customerId, purchaseId, reason: result.reason });
+      } else {
+        this.applyPlanChange(change.change);
       }
     }
+  }
+
+  private applyPlanChange(change: RerateChange): void {
+    const { customerId, action, planId, interval, at } = change;
+    const account = this.state.accounts.get(customerId);
+    if (account === undefined || account.store.hot[hotBase(account.handle) + H.planRank] === NO_PLAN) {
+      this.refusedChanges.push({ change, reason: 'no active subscription' });
+      return;
+    }
+    const result =
+      action === 'cancel' ? cancelCustomer(this.state, customerId, at) : changeCustomerPlan(this.state, customerId, planId!, interval ?? account.interval, at);
+    if (!result.ok) this.refusedChanges.push({ change, reason: result.reason });
   }
 }
 
@@ -264,6 +385,7 @@ export function rerate(
   subscriptions: readonly RerateSubscription[],
   purchases: readonly ReratePurchase[],
   events: readonly RerateEvent[],
+  options: RerateOptions = {},
 ): RerateResult {
   // The first event of an event_id in input order counts, as Dodo keeps the first it received.
   const seen = new Set<string>();
@@ -274,7 +396,9 @@ export function rerate(
     kept.push(index);
   });
   kept.sort((a, b) => events[a]!.at - events[b]!.at || a - b);
-  const rerater = new Rerater(catalog, subscriptions, purchases);
+  const rerater = new Rerater(catalog, subscriptions, purchases, options);
   for (const index of kept) rerater.addUnique(events[index]!);
-  return { ...rerater.finish(), duplicateEvents: events.length - kept.length };
+  const result = rerater.finish();
+  const duplicates = events.length - kept.length;
+  return { ...result, duplicateEvents: duplicates, ignoredEvents: { ...result.ignoredEvents, duplicate: duplicates } };
 }

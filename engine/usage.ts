@@ -10,7 +10,7 @@
  */
 import { type Catalog, type Mode, MS_PER_SECOND } from './catalog.ts';
 import { formatIsoMs } from './calendar.ts';
-import { type Account, type AccountStore, H, hotBase } from './account.ts';
+import { type Account, type AccountStore, H, NO_PLAN, hotBase } from './account.ts';
 import type { EngineState } from './engine.ts';
 import type { UsageEvent } from './meter.ts';
 import { advance, burnByHandle } from './ledger.ts';
@@ -180,4 +180,24 @@ export function fail(catalog: Catalog, account: Account, job: CompletedJob, at: 
  */
 export function chargeCompletionByHandle(state: EngineState, handle: number, mode: Mode, gpuMs: number, at: number): number {
   return chargeRecord(state.catalog, state.store, handle, mode, gpuMs, at);
+}
+
+/**
+ * Usage a meter counted, charged without routing: what Dodo bills for an export, whatever the
+ * application would have decided (`engine rate --as-metered`). The account is caught up to `at`;
+ * `chargedMs` (as the usage event says: Turbo already at its multiplier) burns the ledger and
+ * counts as one Fast job. Returns false, charging nothing, when the account has no active
+ * subscription at `at`: no product's meter counts that usage.
+ */
+export function chargeMeteredByHandle(state: EngineState, handle: number, chargedMs: number, at: number): boolean {
+  validGpuMs(chargedMs);
+  const store = state.store;
+  const base = hotBase(handle);
+  if (at >= store.hot[base + H.nextDueAt]!) advance(state.catalog, store.accounts[handle]!, at);
+  const hot = store.hot;
+  if (hot[base + H.planRank] === NO_PLAN) return false;
+  burnByHandle(store, handle, chargedMs, at);
+  hot[base + H.fastMs] = hot[base + H.fastMs]! + chargedMs;
+  hot[base + H.fastJobs] = hot[base + H.fastJobs]! + 1;
+  return true;
 }

@@ -105,8 +105,35 @@ describe('catalog schema', () => {
     expect(issues.length).toBeGreaterThan(0);
     expect(issues[0]!.message).toMatch(/^YAML syntax: /);
     expect(issues[0]!.line).toBeGreaterThanOrEqual(lineOf(text, '[gpu.fast_seconds'));
-    const duplicate = edited('  key: gpu_seconds', '  key: gpu_seconds\n  key: other');
-    expect(issuesOf(duplicate)[0]).toMatchObject({ line: lineOf(duplicate, 'key: other') });
+    const duplicate = edited('  event_name: gpu.fast_seconds', '  event_name: gpu.fast_seconds\n  event_name: other');
+    expect(issuesOf(duplicate)[0]).toMatchObject({ line: lineOf(duplicate, 'event_name: other') });
+  });
+
+  it("compiles the meter as Dodo's: a sum over gpu_seconds, filtered to Fast and Turbo", () => {
+    const { catalog } = parseCatalog('c.yaml', readFileSync(MIDJOURNEY, 'utf8'));
+    expect(catalog.meter).toEqual({
+      name: 'GPU seconds (fast)',
+      event_name: 'gpu.fast_seconds',
+      measurement_unit: 'seconds',
+      aggregation: { type: 'sum', key: 'gpu_seconds' },
+      filter: { conjunction: 'or', clauses: [{ key: 'mode', operator: 'equals', value: 'fast' }, { key: 'mode', operator: 'equals', value: 'turbo' }] },
+    });
+  });
+
+  it('rejects a meter that is not a sum, a bad filter, and a filter that would not bill the engine\'s own usage', () => {
+    const count = edited('aggregation: { type: sum, key: gpu_seconds }', 'aggregation: { type: count, key: gpu_seconds }');
+    expect(issuesOf(count).map((issue) => [issue.path, issue.line])).toEqual([['meter.aggregation.type', lineOf(count, 'type: count')]]);
+    const operator = edited('{ key: mode, operator: equals, value: turbo }', '{ key: mode, operator: is, value: turbo }');
+    expect(issuesOf(operator).map((issue) => issue.path)).toEqual(['meter.filter.clauses[1].operator']);
+    const ordering = edited('{ key: mode, operator: equals, value: turbo }', '{ key: mode, operator: greater_than, value: turbo }');
+    expect(issuesOf(ordering)).toMatchObject([{ path: 'meter.filter.clauses[1].value', message: 'greater_than needs a number' }]);
+    const fastOnly = edited('      - { key: mode, operator: equals, value: turbo }\n', '');
+    expect(issuesOf(fastOnly)).toMatchObject([{ path: 'meter.filter', message: expect.stringMatching(/must count the engine's turbo usage events/) }]);
+    const nested = edited(
+      '      - { key: mode, operator: equals, value: fast }\n      - { key: mode, operator: equals, value: turbo }\n',
+      '      - { conjunction: or, clauses: [{ conjunction: or, clauses: [{ conjunction: or, clauses: [{ key: mode, operator: equals, value: fast }] }] }] }\n',
+    );
+    expect(issuesOf(nested).map((issue) => issue.message)).toContain('filters nest at most 3 levels');
   });
 
   it('rejects an empty file and a missing file with the file name', () => {

@@ -10,7 +10,13 @@ import { z } from 'zod';
 import {
   type Catalog,
   type CatalogSpec,
+  FILTER_OPERATORS,
+  type FilterCondition,
+  type MeterFilter,
   ROUNDING_RULES,
+  engineUsageSample,
+  matchesMeter,
+  meterDefErrors,
   compileCatalog,
   isDecimalText,
   parseDecimal,
@@ -55,17 +61,71 @@ const plan = z.strictObject({
 
 const lotKind = z.enum(['included', 'bonus', 'topup']);
 
+const filterValue = z.union([z.string(), z.number(), z.boolean()]).describe('compared with the metadata value (type and value)');
+const condition = z.strictObject({
+  key: z.string().min(1).describe('metadata key'),
+  operator: z.enum(FILTER_OPERATORS).describe("one of Dodo's 8 filter operators"),
+  value: filterValue,
+});
+
+/** A Dodo meter filter: conditions, or nested filters (at most 3 levels, checked with the meter). */
+const meterFilter = z.lazy((): z.ZodType<MeterFilter> =>
+  z.strictObject({
+    conjunction: z.enum(['and', 'or']),
+    clauses: z.array(clause).min(1).describe('conditions {key, operator, value}, or nested filters {conjunction, clauses}'),
+  }) as unknown as z.ZodType<MeterFilter>,
+);
+
+/**
+ * One clause, checked as a nested filter when it has `conjunction`, else as a condition, so that a
+ * mistake is reported at its own field (a plain union would say only "invalid input").
+ */
+const clause: z.ZodType<FilterCondition | MeterFilter> = z.lazy(() =>
+  z.unknown().superRefine((value, ctx) => {
+    const nested = typeof value === 'object' && value !== null && 'conjunction' in value;
+    const checked = (nested ? meterFilter : condition).safeParse(value);
+    if (!checked.success) for (const issue of checked.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  }),
+) as z.ZodType<FilterCondition | MeterFilter>;
+
+const meter = z
+  .strictObject({
+    name: z.string().min(1).optional().describe("Dodo's meter name (default: the event name)"),
+    event_name: z.string().min(1).describe('usage event name the Dodo meter counts, e.g. gpu.fast_seconds'),
+    measurement_unit: z.string().min(1).optional().describe('free text unit shown by Dodo (default seconds)'),
+    aggregation: z
+      .strictObject({
+        type: z.literal('sum').describe('the engine rates a Sum of GPU seconds'),
+        key: z.string().min(1).describe('metadata key holding the GPU seconds, e.g. gpu_seconds'),
+      })
+      .describe("Dodo's aggregation: a sum over the key"),
+    filter: meterFilter.nullable().optional().describe("Dodo's meter filter: which events count (Midjourney: mode fast or turbo)"),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.filter && !meterFilter.safeParse(spec.filter).success) return; // reported field by field already
+    const errors = spec.filter ? meterDefErrors({ name: 'meter', event_name: spec.event_name, measurement_unit: 'seconds', aggregation: spec.aggregation, filter: spec.filter }) : [];
+    for (const error of errors) {
+      const [where, ...rest] = error.split(': ');
+      ctx.addIssue({ code: 'custom', path: pathOf(where!), message: rest.join(': ') });
+    }
+    if (errors.length > 0) return;
+    for (const mode of ['fast', 'turbo'] as const) {
+      if (spec.filter && !matchesMeter({ ...spec, name: 'meter', measurement_unit: 'seconds', filter: spec.filter }, engineUsageSample(spec, mode))) {
+        ctx.addIssue({ code: 'custom', path: ['filter'], message: `must count the engine's ${mode} usage events (metadata {${spec.aggregation.key}: seconds, mode: "${mode}"})` });
+      }
+    }
+  });
+
+/** `filter.clauses[0].value` as a zod path. */
+function pathOf(text: string): (string | number)[] {
+  return text.split(/[.[\]]+/).filter((part) => part !== '').map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
 export const catalogSchema = z
   .strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').describe('ISO 4217 currency of all cents'),
     rounding: z.enum(ROUNDING_RULES as [string, ...string[]]).optional().describe('the one rounding step of each invoice line: half_up (default), half_even, floor, ceil'),
-    meter: z
-      .strictObject({
-        event_name: z.string().min(1).describe('usage event name the Dodo meter counts, e.g. gpu.fast_seconds'),
-        key: z.string().min(1).describe('metadata key the Sum meter aggregates, e.g. gpu_seconds'),
-        measurement_unit: z.string().min(1).optional().describe('free text unit shown by Dodo (default seconds)'),
-      })
-      .describe('the Dodo meter Fast usage is sent to'),
+    meter: meter.describe('the Dodo meter Fast usage is sent to; every path that bills usage applies it (filter included)'),
     burn_order: z
       .array(lotKind)
       .length(3)

@@ -36,6 +36,18 @@ describe('npx tsx sim', () => {
     for (const name of ['jobs.csv', 'summary.json', 'hourly.csv']) expect(other[name], name).not.toBe(first[name]);
   });
 
+  it('writes a trace of replication 0 (worker or not) and prints the command that re-rates it', () => {
+    const [one, two] = [outDir(), outDir()];
+    const traces = [join(one, 'trace'), join(two, 'trace')];
+    const single = sim([SMALL, '--out', one, '--trace', traces[0]!]);
+    expect(single.code).toBe(0);
+    expect(sim([SMALL, '--out', two, '--trace', traces[1]!, '--replications', '2', '--workers', '2']).code).toBe(0);
+    expect(Object.keys(hashes(traces[0]!))).toEqual(['catalog.yaml', 'changes.csv', 'invoices.jsonl', 'purchases.csv', 'subscriptions.csv', 'usage.jsonl']);
+    expect(hashes(traces[1]!)).toEqual(hashes(traces[0]!));
+    expect(readFileSync(join(traces[0]!, 'usage.jsonl'), 'utf8').split('\n').length).toBeGreaterThan(100);
+    expect(single.stderr).toContain(`npx tsx engine rate --as-metered --catalog ${join(traces[0]!, 'catalog.yaml')}`);
+  });
+
   it('does not depend on the worker count', () => {
     const [one, two] = [outDir(), outDir()];
     expect(sim([SMALL, '--out', one, '--replications', '3', '--workers', '1']).code).toBe(0);

@@ -14,6 +14,7 @@ import { summarize, writeOutputs } from './outputs.ts';
 import type { RunReport } from './report.ts';
 import { type ReplicationTask, runReplication } from './run-replication.ts';
 import { summaryTable } from './table.ts';
+import { traceRateCommand } from './trace.ts';
 import type { WorkerReply } from './worker.ts';
 
 export const SIM_USAGE = `Usage: npx tsx sim SCENARIO.yaml [flags]
@@ -25,6 +26,9 @@ revenue, Fast/Relax waits, exhaustion and upgrade pressure per tier.
   --workers N         worker threads for replications (default: cores, at most N replications)
   --out DIR           output folder (default reports/out/<scenario name>/)
   --jobs              also write jobs.csv, one row per job (large)
+  --trace DIR         write what production would have recorded (usage.jsonl, catalog.yaml,
+                      subscriptions.csv, purchases.csv, changes.csv, invoices.jsonl) for
+                      replication 0; engine rate --as-metered reproduces its invoices
   --format F          stdout format: table (default) or json (the summary)
   -h, --help          this help
 Writes summary.json, tiers.csv, hourly.csv and customers.csv (and jobs.csv) into the folder.
@@ -37,6 +41,7 @@ interface SimFlags {
   readonly workers: number | null;
   readonly out: string | null;
   readonly jobs: boolean;
+  readonly trace: string | null;
   readonly format: 'table' | 'json';
 }
 
@@ -58,6 +63,7 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
         workers: { type: 'string' },
         out: { type: 'string' },
         jobs: { type: 'boolean', default: false },
+        trace: { type: 'string' },
         format: { type: 'string', default: 'table' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -78,6 +84,7 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
     workers: wholeNumber('workers', values.workers, 1),
     out: values.out ?? null,
     jobs: values.jobs ?? false,
+    trace: values.trace ?? null,
     format,
   };
 }
@@ -159,7 +166,7 @@ export async function simMain(argv: string[]): Promise<number> {
   const outDir = flags.out ?? join('reports', 'out', model.name);
   mkdirSync(outDir, { recursive: true });
   const tasks: ReplicationTask[] = Array.from({ length: replications }, (_, replication) => ({
-    file: flags.file, seed: flags.seed, replication, outDir, jobs: flags.jobs,
+    file: flags.file, seed: flags.seed, replication, outDir, jobs: flags.jobs, traceDir: flags.trace,
   }));
   const bar = progressBar(replications);
   let reports: RunReport[];
@@ -174,5 +181,6 @@ export async function simMain(argv: string[]): Promise<number> {
   writeOutputs(outDir, summary, reports);
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (summary.json, tiers.csv, hourly.csv, customers.csv${flags.jobs ? ', jobs.csv' : ''})\n`);
+  if (flags.trace !== null) process.stderr.write(`wrote the trace to ${flags.trace}/; its invoices again:\n  ${traceRateCommand(flags.trace, model.endAt)}\n`);
   return 0;
 }

@@ -137,6 +137,7 @@ export function compileScenario(file: string, spec: ScenarioSpec, catalog: Catal
     turboSpeedup: spec.fleet.turbo_speedup,
     behaviour: compileBehaviour(spec.behaviour),
     demand: compileDemand(spec.demand_events),
+    failureRates: new Map(Object.entries(spec.job_types).map(([id, jobType]) => [id, jobType.failure_rate])),
     warmupMs: Math.round(spec.warmup_hours * MS_PER_HOUR),
   };
 }

@@ -13,9 +13,10 @@ export class LineWriter {
   private parts: string[] = [];
   private chars = 0;
 
-  constructor(readonly file: string, header: string) {
+  /** `header`: the first line (null: none, e.g. for JSON lines). */
+  constructor(readonly file: string, header: string | null) {
     this.fd = openSync(`${file}.partial`, 'w');
-    this.line(header);
+    if (header !== null) this.line(header);
   }
 
   line(text: string): void {

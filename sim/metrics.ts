@@ -18,6 +18,8 @@ export class TierMonth {
   gpuMsRelax = 0;
   fastJobs = 0;
   relaxJobs = 0;
+  /** Jobs that failed (held their GPU, billed nothing). */
+  failedJobs = 0;
   blocked = 0;
   topupHours = 0;
   upgrades = 0;
@@ -103,6 +105,8 @@ export class Metrics {
   /** Arrivals of customers without a subscription (churned): not submitted. */
   inactive = 0;
   completed = 0;
+  /** Jobs that ran and failed: never billed. */
+  failed = 0;
   blocked = 0;
   /** Charged ms of the usage events the engine emitted (Fast and Turbo completions). */
   meteredMs = 0;

@@ -105,6 +105,8 @@ export interface SimModel {
   readonly turboSpeedup: number;
   readonly behaviour: BehaviourModel;
   readonly demand: readonly DemandWindow[];
+  /** Share of jobs of each job type (by id) that fail; absent: none. */
+  readonly failureRates: ReadonlyMap<string, number>;
   /** Warm-up excluded from wait statistics (validation scenarios), ms. */
   readonly warmupMs: number;
 }

@@ -119,7 +119,7 @@ export function summarize(model: SimModel, reports: readonly RunReport[], withJo
       every_job_accounted: reports.every(
         (report) =>
           report.jobs.arrivals ===
-          report.jobs.completed + report.jobs.blocked + report.jobs.inactive + report.jobs.held_at_horizon + report.jobs.queued_at_horizon + report.jobs.running_at_horizon,
+          report.jobs.completed + report.jobs.failed + report.jobs.blocked + report.jobs.inactive + report.jobs.held_at_horizon + report.jobs.queued_at_horizon + report.jobs.running_at_horizon,
       ),
     },
     estimates: estimateAll(perReplication.map(({ replication: _replication, ...rest }) => rest)),

@@ -13,6 +13,7 @@ import { pickCumulative, segmentOffsets } from './arrivals.ts';
 import type { Uniform } from './random.ts';
 import { distributionMean } from './random.ts';
 import type { SegmentModel, SimModel } from './model.ts';
+import type { TraceSink } from './trace.ts';
 
 /** Customer ids: deterministic, sortable within a segment. */
 export function customerId(index: number): string {
@@ -46,7 +47,7 @@ export interface Population {
 }
 
 /** Charges the steady-state prior usage of one customer at the start; returns it in ms. */
-function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDayMs: number, jobType: JobTypeDef): number {
+function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDayMs: number, jobType: JobTypeDef, trace: TraceSink | null): number {
   const catalog = model.catalog;
   const account = accountOf(state, id);
   const elapsedDays = (model.startAt - account.cycleStartAt) / MS_PER_DAY;
@@ -54,13 +55,17 @@ function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDa
   if (priorMs <= 0) return 0;
   const decision = submit(catalog, account, { jobType, mode: 'fast' }, model.startAt);
   if (decision.mode !== 'fast' || decision.start !== 'now') throw new Error(`population: prior usage of ${id} was not admitted`);
-  complete(catalog, account, { jobId: `${id}:prior`, mode: 'fast' }, priorMs, model.startAt);
+  const done = complete(catalog, account, { jobId: `${id}:prior`, mode: 'fast' }, priorMs, model.startAt);
+  if (trace !== null && done.usage !== null) trace.usage(done.usage);
   account.usage.fastJobs -= 1; // prior usage is not a job of the horizon
   return priorMs;
 }
 
-/** Subscribes every customer and brings the engine to `model.startAt`. */
-export function populate(model: SimModel, state: EngineState, uniform: Uniform): Population {
+/**
+ * Subscribes every customer and brings the engine to `model.startAt`. `trace` (if any) is told the
+ * subscriptions, the prior usage events and the invoices of the cycles closed before the start.
+ */
+export function populate(model: SimModel, state: EngineState, uniform: Uniform, trace: TraceSink | null = null): Population {
   const catalog = model.catalog;
   const offsets = segmentOffsets(model.segments);
   const count = model.segments.reduce((sum, segment) => sum + segment.subscribers, 0);
@@ -78,10 +83,12 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform):
       const anchorAt = termStart + Math.floor(uniform() * (startAt - termStart));
       const id = customerId(customer);
       subscribeCustomer(state, id, plan.id, annual ? 'year' : 'month', anchorAt);
+      trace?.subscription(id, plan.id, annual ? 'year' : 'month', anchorAt);
       // Catch this customer up to the start now: the invoices of cycles before the start are
       // dropped while young instead of piling up for a million customers.
-      tick(state, startAt);
-      priorUsageMs += chargePriorUsage(model, state, id, perDay, defaultJobType);
+      const closed = tick(state, startAt).invoices;
+      if (trace !== null) for (const invoice of closed) trace.invoice(invoice, false);
+      priorUsageMs += chargePriorUsage(model, state, id, perDay, defaultJobType, trace);
     }
   });
   return { count, priorUsageMs };

@@ -9,7 +9,7 @@
  */
 import seedrandom from 'seedrandom';
 
-export type StreamName = 'population' | 'arrivals' | 'durations' | 'behaviour';
+export type StreamName = 'population' | 'arrivals' | 'durations' | 'behaviour' | 'failures';
 
 /** A uniform draw in [0, 1). */
 export type Uniform = () => number;
@@ -23,6 +23,7 @@ export function createStreams(seed: number, replication: number): Streams {
     arrivals: make('arrivals'),
     durations: make('durations'),
     behaviour: make('behaviour'),
+    failures: make('failures'),
   };
 }
 

@@ -35,6 +35,8 @@ export interface TierReport {
   readonly relax_hours: number;
   readonly fast_jobs: number;
   readonly relax_jobs: number;
+  /** Jobs that ran and failed (never billed). */
+  readonly failed_jobs: number;
   readonly blocked_requests: number;
   /** Billing cycles closed within the horizon, and the share of them that ran out of Fast time. */
   readonly cycles_closed: number;
@@ -81,6 +83,8 @@ export interface FleetReport {
 export interface JobCounts {
   readonly arrivals: number;
   readonly completed: number;
+  /** Jobs that ran and failed (never billed). */
+  readonly failed: number;
   readonly blocked: number;
   /** Arrivals of customers who had churned (not submitted). */
   readonly inactive: number;
@@ -127,6 +131,8 @@ export interface MonthRow {
   readonly relax_hours: number;
   readonly fast_jobs: number;
   readonly relax_jobs: number;
+  /** Jobs that ran and failed (never billed). */
+  readonly failed_jobs: number;
   readonly blocked: number;
   readonly topup_hours: number;
   readonly upgrades: number;
@@ -218,6 +224,7 @@ export function buildReport(model: SimModel, replication: number, outcome: RunOu
       relax_hours: hours(sumMonths(months, 'gpuMsRelax')),
       fast_jobs: sumMonths(months, 'fastJobs'),
       relax_jobs: sumMonths(months, 'relaxJobs'),
+      failed_jobs: sumMonths(months, 'failedJobs'),
       blocked_requests: sumMonths(months, 'blocked'),
       cycles_closed: cycles.cycles,
       exhausted_share: ratio(cycles.exhausted, cycles.cycles),
@@ -263,6 +270,7 @@ export function buildReport(model: SimModel, replication: number, outcome: RunOu
     jobs: {
       arrivals: metrics.arrivals,
       completed: metrics.completed,
+      failed: metrics.failed,
       blocked: metrics.blocked,
       inactive: metrics.inactive,
       held_at_horizon: outcome.held,
@@ -299,6 +307,7 @@ function monthRows(model: SimModel, outcome: RunOutcome): MonthRow[] {
         relax_hours: hours(month.gpuMsRelax),
         fast_jobs: month.fastJobs,
         relax_jobs: month.relaxJobs,
+        failed_jobs: month.failedJobs,
         blocked: month.blocked,
         topup_hours: month.topupHours,
         upgrades: month.upgrades,

@@ -5,6 +5,7 @@
 import type { Invoice } from '../engine/index.ts';
 import type { Metrics } from './metrics.ts';
 import type { ArrivalFeed } from './arrival-feed.ts';
+import type { TraceSink } from './trace.ts';
 
 /** Where a run streams its per-job and per-cycle rows (null = not wanted). */
 export interface RunSinks {
@@ -17,6 +18,8 @@ export interface RunSinks {
    * this thread from the run's `arrivals` and `durations` streams).
    */
   arrivals?: ((firstDay: number) => ArrivalFeed) | null;
+  /** What a production system would have recorded (`--trace`): usage events, changes, invoices. */
+  trace?: TraceSink | null;
   /** Called once per simulated day with the share of the horizon done. */
   progress?: ((done: number) => void) | null;
 }
@@ -26,7 +29,8 @@ export interface JobRow {
   readonly customer: number;
   readonly planId: string;
   readonly jobType: string;
-  readonly mode: 'fast' | 'turbo' | 'relax' | 'blocked';
+  /** The mode it ran in; `blocked` when refused, `failed` when it ran and failed (never billed). */
+  readonly mode: 'fast' | 'turbo' | 'relax' | 'blocked' | 'failed';
   readonly arrivalMs: number;
   /** null when the job never started (blocked, or still waiting at the horizon). */
   readonly startMs: number | null;

@@ -8,6 +8,7 @@ import { simulate } from './simulate.ts';
 import { ArrivalWorkerFeed } from './arrival-feed.ts';
 import { RunFiles } from './outputs.ts';
 import { type RunReport, buildReport } from './report.ts';
+import { TraceWriter } from './trace.ts';
 
 export interface ReplicationTask {
   readonly file: string;
@@ -16,6 +17,8 @@ export interface ReplicationTask {
   readonly replication: number;
   readonly outDir: string;
   readonly jobs: boolean;
+  /** Where replication 0 writes its trace (`--trace`), or null. */
+  readonly traceDir?: string | null;
 }
 
 /** File name of a replication's streamed table: `customers.csv`, then `customers-r1.csv`, ... */
@@ -24,8 +27,10 @@ export function replicationFile(outDir: string, base: 'customers' | 'jobs', repl
 }
 
 export function runReplication(task: ReplicationTask, progress: ((done: number) => void) | null): RunReport {
-  const loaded = loadScenario(task.file).model;
+  const scenario = loadScenario(task.file);
+  const loaded = scenario.model;
   const model = task.seed === null ? loaded : { ...loaded, seed: task.seed };
+  const trace = task.traceDir && task.replication === 0 ? new TraceWriter(task.traceDir, scenario.catalogSpec, model.endAt) : null;
   const files = new RunFiles(
     model,
     task.replication,
@@ -33,8 +38,9 @@ export function runReplication(task: ReplicationTask, progress: ((done: number) 
     task.jobs ? replicationFile(task.outDir, 'jobs', task.replication) : null,
   );
   // Arrivals are drawn by a second thread, one day ahead (same streams, same days).
-  const sinks = { ...files.sinks(progress), arrivals: (firstDay: number) => new ArrivalWorkerFeed(model, model.seed, task.replication, firstDay) };
+  const sinks = { ...files.sinks(progress), trace, arrivals: (firstDay: number) => new ArrivalWorkerFeed(model, model.seed, task.replication, firstDay) };
   const outcome = simulate(model, task.replication, sinks);
   files.close();
+  trace?.close();
   return buildReport(model, task.replication, outcome);
 }

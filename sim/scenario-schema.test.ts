@@ -325,6 +325,18 @@ describe('invalid scenarios', () => {
     ]);
   });
 
+  it('reads failure rates per job type and checks them against the catalog', () => {
+    const valid = `${SMALL}job_types:\n  video_sd: { failure_rate: 0.25 }\n`;
+    expect([...loadScenario(scenarioFile(valid)).model.failureRates]).toEqual([['video_sd', 0.25]]);
+    expect(loadScenario(scenarioFile(SMALL)).model.failureRates.size).toBe(0);
+    const text = `${SMALL}job_types:\n  remix: { failure_rate: 0.1 }\n  upscale: { failure_rate: 1.5 }\n`;
+    const issues = issuesOf(scenarioFile(text));
+    expect(where(issues)).toEqual([
+      [lineOf(text, 'remix:'), 'job_types.remix'],
+      [lineOf(text, 'failure_rate: 1.5'), 'job_types.upscale.failure_rate'],
+    ]);
+  });
+
   it('names the allowed kinds of an unknown distribution and rejects unknown parameters', () => {
     const text = edited(
       ['image_grid: { kind: exponential, mean: 30 }', 'image_grid: { kind: weibull, mean: 30 }'],

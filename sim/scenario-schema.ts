@@ -304,6 +304,13 @@ export function scenarioSchemaFor(catalog: CatalogIds | null) {
       fleet: fleetSchema.describe('the GPU fleet'),
       behaviour: behaviourSchema,
       demand_events: z.array(demandEvent).default([]).describe('windows changing arrivals (launch week) or removing GPUs (outage)'),
+      job_types: z
+        .record(z.string(), z.strictObject({ failure_rate: share.describe('share of jobs of this type that fail (0..1): they hold their GPU, are never billed, are counted as failed_jobs') }))
+        .default({})
+        .superRefine((jobTypes, ctx) => {
+          if (catalog !== null) checkIds(ctx, Object.keys(jobTypes), catalog.jobTypes, [], 'job type');
+        })
+        .describe('workload facts of the catalog\'s job types, by id (default: none fail)'),
       warmup_hours: nonNegative.default(0).describe('hours from start excluded from wait statistics (validation runs), >= 0 (default 0)'),
     })
     .superRefine(checkTimes);

@@ -30,6 +30,7 @@ import {
   complete,
   createEngine,
   dispatchHeld,
+  fail,
   nextTickAt,
   previewInvoice,
   relaxAllowed,
@@ -85,6 +86,8 @@ class Simulation {
   private heldCount = 0;
   private readonly requests: JobRequest[][];
   private readonly jobTypeIds: string[][];
+  /** By segment and job type index: the share of jobs that fail. */
+  private readonly failureRates: Float64Array[];
   private readonly segmentStarts: number[];
   private lastAt: number;
   private hourIndex = 0;
@@ -116,13 +119,14 @@ class Simulation {
       segment.jobTypeIds.flatMap((id) => MODE_NAMES.map((mode) => ({ jobType: model.catalog.jobTypes.get(id)!, mode }))),
     );
     this.jobTypeIds = model.segments.map((segment) => [...segment.jobTypeIds]);
+    this.failureRates = model.segments.map((segment) => Float64Array.from(segment.jobTypeIds, (id) => model.failureRates.get(id) ?? 0));
     this.segmentStarts = segmentOffsets(model.segments);
     this.lastAt = model.startAt;
   }
 
   run(): RunOutcome {
     const model = this.model;
-    const population = populate(model, this.engine, this.streams.population);
+    const population = populate(model, this.engine, this.streams.population, this.sinks.trace ?? null);
     const count = population.count;
     this.customers = new CustomerTable(count);
     this.accounts = Array.from({ length: count }, (_, index) => accountOf(this.engine, customerId(index)));
@@ -163,6 +167,8 @@ class Simulation {
       this.sinks.progress?.((dayEnd - model.startAt) / (model.endAt - model.startAt));
     }
     feed.close();
+    // Renewals due before the horizon's end happen, whether or not an event came after them.
+    this.catchUp(model.endAt - 1);
     this.advanceClock(model.endAt);
     this.closeHour(model.endAt);
     return this.finish(population.priorUsageMs);
@@ -286,6 +292,7 @@ class Simulation {
     const hours = this.model.behaviour.topupHours;
     const result = buyTopup(this.engine, customerId(customer), { purchaseId: `p${this.purchaseCounter++}`, hours }, at);
     if (!result.ok) return false;
+    this.sinks.trace?.purchase(customerId(customer), hours, at);
     this.customers.addTopupHours(customer, hours);
     this.tierMonth(plan.rank, at).topupHours += hours;
     return true;
@@ -380,12 +387,28 @@ class Simulation {
     const job = this.completedJob;
     job.jobId = `j${jobNumber}`;
     job.mode = modeName;
-    const done = complete(this.catalog, account, job, gpuMs, at);
     const metrics = this.metrics;
-    metrics.completed += 1;
     const tier = jobs.tier[slot]!;
     const month = this.tierMonth(tier, at);
+    const failureRate = this.failureRates[this.segmentOf(customer)]![jobs.jobType[slot]!]!;
+    if (failureRate > 0 && this.streams.failures() < failureRate) {
+      // It held its GPU to the end and failed there: nothing is charged or sent.
+      fail(this.catalog, account, job, at);
+      metrics.failed += 1;
+      month.failedJobs += 1;
+      if (this.sinks.job) {
+        this.sinks.job({
+          jobNumber, customer, planId: this.catalog.planList[tier]!.id, jobType: this.jobTypeIds[this.segmentOf(customer)]![jobs.jobType[slot]!]!,
+          mode: 'failed', arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.startAt[slot]!, endMs: at, gpuMs,
+        });
+      }
+      this.afterJob(slot, customer, account, at);
+      return;
+    }
+    const done = complete(this.catalog, account, job, gpuMs, at);
+    metrics.completed += 1;
     if (done.usage !== null) {
+      this.sinks.trace?.usage(done.usage);
       metrics.usageEvents += 1;
       metrics.meteredMs += done.chargedMs;
       if (account.plan === null) metrics.meteredWithoutPlanMs += done.chargedMs;
@@ -406,7 +429,12 @@ class Simulation {
         mode: modeName, arrivalMs: jobs.arrivalAt[slot]!, startMs: jobs.startAt[slot]!, endMs: at, gpuMs,
       });
     }
-    jobs.release(slot);
+    this.afterJob(slot, customer, account, at);
+  }
+
+  /** A job left the fleet: its slot is free, the customer's held jobs and the queues move on. */
+  private afterJob(slot: number, customer: number, account: Account, at: number): void {
+    this.jobs.release(slot);
     if (account.held > 0) this.releaseHeld(customer, account);
     this.startJobs(at);
   }
@@ -444,11 +472,13 @@ class Simulation {
     const id = customerId(customer);
     if (choice.kind === 'churn') {
       cancelCustomer(this.engine, id, at);
+      this.sinks.trace?.change(id, 'cancel', null, null, at);
       month.churned += 1;
       this.metrics.flows[plan.rank]![this.catalog.planList.length]! += 1;
     } else if (choice.kind === 'upgrade' || choice.kind === 'downgrade') {
       const result = changeCustomerPlan(this.engine, id, choice.plan.id, account.interval, at);
       if (!result.ok) return;
+      this.sinks.trace?.change(id, choice.kind, choice.plan.id, account.interval, at);
       if (choice.kind === 'upgrade') month.upgrades += 1;
       else month.downgrades += 1;
       this.metrics.flows[plan.rank]![choice.plan.rank]! += 1;
@@ -473,6 +503,7 @@ class Simulation {
   }
 
   private closedCycle(invoice: Invoice, open: boolean): void {
+    this.sinks.trace?.invoice(invoice, open);
     if (invoice.periodEndAt <= this.model.startAt && !open) return;
     bookRevenue(this.model, this.metrics, this.months, invoice);
     this.ledgerFastMs += invoice.fastMs;
@@ -543,7 +574,7 @@ class Simulation {
     const metrics = this.metrics;
     const inSystem = held + queuedFast + queuedRelax + running;
     if (inSystem !== this.jobs.inUse) throw new Error(`simulate: ${this.jobs.inUse} job slots in use but ${inSystem} jobs in the system`);
-    const accounted = metrics.completed + metrics.blocked + metrics.inactive + inSystem;
+    const accounted = metrics.completed + metrics.failed + metrics.blocked + metrics.inactive + inSystem;
     if (accounted !== metrics.arrivals) throw new Error(`simulate: ${metrics.arrivals} arrivals but ${accounted} accounted for`);
     if (metrics.relaxMetered !== 0) throw new Error(`simulate: ${metrics.relaxMetered} Relax completions were metered`);
   }

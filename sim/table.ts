@@ -91,7 +91,9 @@ export function summaryTable(summary: Summary): string {
     `fleet: utilization ${cell(fleet.utilization, 'share')}, ${cell(fleet.gpu_hours, 'count')} GPU hours, cost ${cell(fleet.gpu_cost_cents, 'money')}, ` +
     `revenue ${cell(fleet.revenue_cents, 'money')}, gross margin ${cell(fleet.gross_margin_cents, 'money')}`;
   const jobsLine =
-    `jobs: ${cell(jobs.arrivals, 'count')} arrived, ${cell(jobs.completed, 'count')} completed, ${cell(jobs.blocked, 'count')} blocked, ` +
+    `jobs: ${cell(jobs.arrivals, 'count')} arrived, ${cell(jobs.completed, 'count')} completed, ` +
+    ((jobs.failed?.mean ?? 0) > 0 ? `${cell(jobs.failed, 'count')} failed, ` : '') +
+    `${cell(jobs.blocked, 'count')} blocked, ` +
     `${cell(jobs.inactive, 'count')} from churned customers, ${cell(jobs.queued_at_horizon, 'count')} queued + ${cell(jobs.held_at_horizon, 'count')} held + ` +
     `${cell(jobs.running_at_horizon, 'count')} running at the horizon`;
   return [title, '', pad([header, ...rows]), '', fleetLine, jobsLine].join('\n');

@@ -6,12 +6,13 @@ import type { Catalog, RerateEvent } from '../../engine/index.ts';
 import type { InputIssue } from '../../scenarios/errors.ts';
 import { readInputText } from '../../scenarios/input-file.ts';
 import { eventFromText } from '../usage-event-text.ts';
+import type { SkippedLines } from '../usage-export-reader.ts';
 
 /** Events read from an export. */
 export interface EventRead {
   readonly events: RerateEvent[];
-  /** Lines holding events of other names (not the catalog meter's), skipped. */
-  readonly otherEvents: number;
+  /** Valid lines the meter does not count (other event names, its filter), skipped. */
+  readonly skipped: SkippedLines;
 }
 
 /**
@@ -21,8 +22,8 @@ export interface EventRead {
 export function readEvents(file: string, catalog: Catalog, issues: InputIssue[]): EventRead {
   const text = readInputText(file, issues);
   const events: RerateEvent[] = [];
-  let otherEvents = 0;
-  if (text === null) return { events, otherEvents };
+  const skipped: SkippedLines = { other_event_name: 0, meter_filter: 0 };
+  if (text === null) return { events, skipped };
   let start = 0;
   let line = 0;
   while (start < text.length) {
@@ -33,8 +34,8 @@ export function readEvents(file: string, catalog: Catalog, issues: InputIssue[])
     start = end + 1;
     if (raw === '') continue;
     const event = eventFromText(raw, catalog, file, line, end === text.length, issues);
-    if (event === 'other') otherEvents += 1;
+    if (typeof event === 'string') skipped[event] += 1;
     else if (event !== null) events.push(event);
   }
-  return { events, otherEvents };
+  return { events, skipped };
 }

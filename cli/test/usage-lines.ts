@@ -56,9 +56,18 @@ export const customerIds = ['cus_a', 'cus_b', 'cus_c', 'cus_é', 'cus_d'] as con
 
 const member: fc.Arbitrary<string> = fc.oneof(
   { weight: 6, arbitrary: secondsText.map((seconds) => `"gpu_seconds":${seconds}`) },
-  { weight: 3, arbitrary: fc.constant('"mode":"fast"') },
+  { weight: 1, arbitrary: fc.constantFrom('"mode":"fast"', '"mode":"turbo"', '"mode":"relax"') },
   { weight: 2, arbitrary: fc.constantFrom(...JOB_TYPES, 'unknown_type').map((jobType) => `"job_type":"${jobType}"`) },
   { weight: 1, arbitrary: fc.constantFrom('"job_type":7', '"job_type":null', '"x":true', '"x":false', '"x":null', '"":1', '"x":"y"', '"n":{"a":1}', '"a b":-2.5e3', '"gpu_second":1', '"gpu_seconds2":1', '"gpu_seconds" :1') },
+);
+
+/** The mode the meter's filter reads: mostly billed ones, sometimes relax, missing or odd. */
+const modeMember: fc.Arbitrary<string | null> = fc.oneof(
+  { weight: 8, arbitrary: fc.constant('"mode":"fast"') },
+  { weight: 3, arbitrary: fc.constant('"mode":"turbo"') },
+  { weight: 2, arbitrary: fc.constant('"mode":"relax"') },
+  { weight: 1, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.constantFrom('"mode":"FAST"', '"mode":"fast "', '"mode":null', '"mode":1', '"mode":true', '"mode":"f\\u0061st"') },
 );
 
 export interface LineParts {
@@ -74,7 +83,9 @@ const lineParts: fc.Arbitrary<LineParts> = fc.record({
   customerId: quoted(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...customerIds) }, { weight: 1, arbitrary: oddId })),
   eventName: quoted(fc.oneof({ weight: 8, arbitrary: fc.constant(METER_EVENT) }, { weight: 1, arbitrary: fc.constantFrom('other.event', '', 'gpu.fast_second', 'gpu.fast_seconds2', 'gpu.fast_seconds"') })),
   timestamp: quoted(timestampText),
-  members: fc.array(member, { minLength: 0, maxLength: 4 }),
+  members: fc
+    .tuple(modeMember, fc.array(member, { minLength: 0, maxLength: 4 }), fc.boolean())
+    .map(([mode, rest, first]) => (mode === null ? rest : first ? [mode, ...rest] : [...rest, mode])),
 });
 
 function canonical(parts: LineParts): string {

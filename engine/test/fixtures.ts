@@ -8,7 +8,11 @@ export function midjourneySpec(): CatalogSpec {
   return {
     currency: 'USD',
     rounding: 'half_up',
-    meter: { event_name: 'gpu.fast_seconds', key: 'gpu_seconds' },
+    meter: {
+      event_name: 'gpu.fast_seconds',
+      aggregation: { type: 'sum', key: 'gpu_seconds' },
+      filter: { conjunction: 'or', clauses: [{ key: 'mode', operator: 'equals', value: 'fast' }, { key: 'mode', operator: 'equals', value: 'turbo' }] },
+    },
     burn_order: ['included', 'bonus', 'topup'],
     turbo: { charge_multiplier: 2 },
     job_types: {
