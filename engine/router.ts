@@ -192,7 +192,7 @@ export function submit(catalog: Catalog, account: Account, request: JobRequest, 
 /**
  * `submit` for the account with this handle (`Account.handle`, `handleOf`): the same decision,
  * without touching the account object on the common path. Drivers holding millions of accounts
- * use the handle forms (see docs/ARCHITECTURE.md, performance).
+ * use the handle forms (see docs/PERFORMANCE.md).
  */
 export function submitByHandle(state: EngineState, handle: number, request: JobRequest, at: number): RouteDecision {
   const decision = routeRecord(state.catalog, state.store, handle, request, at);
