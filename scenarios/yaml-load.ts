@@ -4,14 +4,26 @@
  * YAML syntax errors come from the `yaml` parser with their positions; schema problems come from
  * zod with a path, which is mapped back to the line of the offending node (or of the nearest
  * parent that exists, for a missing field). All problems are collected and thrown together as one
- * InputError; nothing is returned unless the whole file is valid.
+ * InputError; nothing is returned unless the whole file is valid. The pieces (`parseSource`,
+ * `lineAt`, `issuesAt`) are exported for data merged from several files (scenarios/compose.ts),
+ * where each path is located in the file that wrote it.
  */
 import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputIssue } from './errors.ts';
 import { readInputFile } from './input-file.ts';
 
-type PathKey = string | number;
+export type PathKey = string | number;
+
+/** A parsed YAML file: its document and the line counter that turns offsets into lines. */
+export interface YamlSource {
+  readonly file: string;
+  readonly doc: Document;
+  readonly counter: LineCounter;
+}
+
+/** Where the value at a path of validated data was written: its file and 1-based line. */
+export type Locate = (path: readonly PathKey[], preferKey: boolean) => { readonly file: string; readonly line: number | undefined };
 
 /** `plans.pro.fast_seconds`, `fleet.gpus[2]` */
 export function formatPath(path: readonly PathKey[]): string {
@@ -50,27 +62,28 @@ function nodeAt(doc: Document, path: readonly PathKey[]): { node: Node | null; k
 }
 
 /** The 1-based line of the node at `path`, or of the key of its nearest existing parent. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[], preferKey: boolean): number | undefined {
-  const { node, keyNode, complete } = nodeAt(doc, path);
+export function lineAt(source: YamlSource, path: readonly PathKey[], preferKey: boolean): number | undefined {
+  const { node, keyNode, complete } = nodeAt(source.doc, path);
   const target = (preferKey || !complete) && keyNode ? keyNode : node;
   const offset = target?.range?.[0];
-  return offset === undefined ? undefined : counter.linePos(offset).line;
+  return offset === undefined ? undefined : source.counter.linePos(offset).line;
 }
 
-function zodIssues(file: string, doc: Document, counter: LineCounter, error: z.ZodError): InputIssue[] {
+/** zod issues as InputIssues (in zod's order), each at the file and line `locate` gives for `prefix` + its path. */
+export function issuesAt(found: readonly z.core.$ZodIssue[], locate: Locate, prefix: readonly PathKey[] = []): InputIssue[] {
   const issues: InputIssue[] = [];
-  for (const issue of error.issues) {
-    const path = issue.path.filter((key): key is PathKey => typeof key !== 'symbol');
+  for (const issue of found) {
+    const path = [...prefix, ...issue.path.filter((key): key is PathKey => typeof key !== 'symbol')];
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const keyPath = [...path, key];
-        issues.push({ file, line: lineOf(doc, counter, keyPath, true), path: formatPath(keyPath), message: 'unknown field (check the spelling; see the schema)' });
+        issues.push({ ...locate(keyPath, true), path: formatPath(keyPath), message: 'unknown field (check the spelling; see the schema)' });
       }
       continue;
     }
-    issues.push({ file, line: lineOf(doc, counter, path, false), path: path.length > 0 ? formatPath(path) : undefined, message: describeIssue(issue) });
+    issues.push({ ...locate(path, false), path: path.length > 0 ? formatPath(path) : undefined, message: describeIssue(issue) });
   }
-  return issues.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  return issues;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -78,11 +91,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: /, '');
 }
 
-/**
- * Parses YAML `text` (from `file`) and validates it with `schema`. Throws one InputError listing
- * every syntax or schema problem with its line.
- */
-export function parseYaml<Schema extends z.ZodType>(file: string, text: string, schema: Schema): z.output<Schema> {
+/** Parses YAML `text` (from `file`); throws one InputError listing every syntax error with its line. */
+export function parseSource(file: string, text: string): YamlSource {
   const counter = new LineCounter();
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -94,11 +104,26 @@ export function parseYaml<Schema extends z.ZodType>(file: string, text: string, 
       }),
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) throw new InputError([{ file, message: 'the file is empty; expected a YAML mapping' }]);
-  const result = schema.safeParse(data);
-  if (!result.success) throw new InputError(zodIssues(file, doc, counter, result.error));
-  return result.data;
+  return { file, doc, counter };
+}
+
+/** The data of a parsed file (aliases resolved); an InputError when the file holds nothing. */
+export function sourceData(source: YamlSource): unknown {
+  const data: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  if (data === null || data === undefined) throw new InputError([{ file: source.file, message: 'the file is empty; expected a YAML mapping' }]);
+  return data;
+}
+
+/**
+ * Parses YAML `text` (from `file`) and validates it with `schema`. Throws one InputError listing
+ * every syntax or schema problem with its line.
+ */
+export function parseYaml<Schema extends z.ZodType>(file: string, text: string, schema: Schema): z.output<Schema> {
+  const source = parseSource(file, text);
+  const result = schema.safeParse(sourceData(source));
+  if (result.success) return result.data;
+  const locate: Locate = (path, preferKey) => ({ file, line: lineAt(source, path, preferKey) });
+  throw new InputError(issuesAt(result.error.issues, locate).sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
 }
 
 /** Reads and validates a YAML file (see `parseYaml`). */

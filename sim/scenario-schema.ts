@@ -1,12 +1,16 @@
 /**
- * The scenario YAML's schema (zod) and `loadScenario`, which validates a scenario, loads its
- * catalog (with the scenario's overrides deep-merged over it), checks the scenario's plan and job
- * type ids against that catalog, and compiles the result into the `SimModel` the simulator runs.
+ * The scenario YAML's schema (zod) and `loadScenario`, which reads a scenario (merged over the
+ * scenarios it `extends`, scenarios/compose.ts), validates it, loads its catalog (with the
+ * scenario's overrides deep-merged over it), checks the scenario's plan and job type ids against
+ * that catalog, and compiles the result into the `SimModel` the simulator runs.
  *
  * Every field's description names its unit; `scenarios/schema.json` is generated from this schema
  * (`npx tsx scenarios/export-schemas.ts`) for editors. Problems are never thrown one at a time:
  * the scenario's own fields, the catalog file, the overrides and the cross references are all
- * checked and reported together as one InputError, each at its file, line and YAML path.
+ * checked and reported together as one InputError, each at its file, line and YAML path; a value
+ * inherited through `extends` is reported at the base file that wrote it. A scenario's `name` is
+ * never inherited (it names the output folder), and relative paths (`extends`, `catalog.path`)
+ * are relative to the file that wrote them.
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
@@ -14,7 +18,8 @@ import { MS_PER_HOUR, compileCatalog, type CatalogSpec } from '../engine/index.t
 import { catalogSchema } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { readInputFile } from '../scenarios/input-file.ts';
-import { parseYaml } from '../scenarios/yaml-load.ts';
+import { type Composed, type ComposeRules, loadComposed } from '../scenarios/compose.ts';
+import { issuesAt, parseYaml } from '../scenarios/yaml-load.ts';
 import { compileScenario, horizonEndAt, parseInstant } from './compile.ts';
 import type { SimModel } from './model.ts';
 
@@ -283,8 +288,13 @@ function checkTimes(spec: TimedSpec, ctx: z.RefinementCtx): void {
 export function scenarioSchemaFor(catalog: CatalogIds | null) {
   return z
     .strictObject({
-      name: z
+      extends: z
         .string()
+        .min(1)
+        .optional()
+        .describe('a base scenario file, relative to this file (or absolute): this file states only what differs (mappings merge key by key; values and lists replace; null removes a key); see docs/SIMULATOR.md'),
+      name: z
+        .string({ error: (issue) => (issue.input === undefined ? 'required: every scenario names its own output folder (a scenario that extends another does not inherit its name)' : undefined) })
         .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" (it names the output folder)')
         .describe('scenario name; names the output folder reports/out/<name>/'),
       start: instant.describe('when the simulation starts: an ISO date (midnight UTC) or timestamp with a zone'),
@@ -353,15 +363,11 @@ function collecting<T>(issues: InputIssue[], attempt: () => T): T | null {
   }
 }
 
-/** Issues found in data that came from `file`, located at their lines (under `prefix`). */
-function issuesIn(file: string, text: string, found: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[]): InputIssue[] {
-  const replay = z.unknown().superRefine((_, ctx) => {
-    for (const issue of found) ctx.addIssue({ ...issue, path: [...prefix, ...issue.path] } as z.core.$ZodRawIssue);
-  });
-  const issues: InputIssue[] = [];
-  collecting(issues, () => parseYaml(file, text, replay));
-  return issues;
-}
+/** How scenario files compose: the name is each file's own; null is a value inside catalog overrides. */
+export const SCENARIO_COMPOSITION: ComposeRules = {
+  ownKeys: ['name'],
+  nullIsValueUnder: [['catalog', 'overrides']],
+};
 
 interface ScenarioCatalog {
   /** The validated catalog with the overrides merged in, or null when it has problems. */
@@ -376,18 +382,20 @@ function idsOf(catalog: unknown): CatalogIds | null {
 }
 
 /** Loads the catalog a scenario names, with its overrides; problems go to `issues`. */
-function loadScenarioCatalog(file: string, text: string, raw: unknown, issues: InputIssue[]): ScenarioCatalog {
+function loadScenarioCatalog(scenario: Composed, issues: InputIssue[]): ScenarioCatalog {
   const none = { spec: null, ids: null };
+  const raw = scenario.data;
   const section = scenarioCatalogSchema.safeParse(isMapping(raw) ? raw.catalog : undefined);
   if (!section.success) return none; // reported with the scenario's own fields
-  const catalogFile = isAbsolute(section.data.path) ? section.data.path : join(dirname(file), section.data.path);
+  const pathFile = scenario.fileOf(['catalog', 'path']);
+  const catalogFile = isAbsolute(section.data.path) ? section.data.path : join(dirname(pathFile), section.data.path);
   let catalogText: string;
   try {
     catalogText = readInputFile(catalogFile);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const message = `${catalogFile}: ${error.issues[0]?.message ?? 'cannot read'}`;
-    issues.push(...issuesIn(file, text, [{ code: 'custom', path: [], message, input: undefined }], ['catalog', 'path']));
+    issues.push({ ...scenario.locate(['catalog', 'path'], false), path: 'catalog.path', message });
     return none;
   }
   const base = collecting(issues, () => parseYaml(catalogFile, catalogText, catalogSchema));
@@ -396,24 +404,28 @@ function loadScenarioCatalog(file: string, text: string, raw: unknown, issues: I
   const merged = deepMerge(base, section.data.overrides);
   const result = catalogSchema.safeParse(merged);
   if (result.success) return { spec: result.data as CatalogSpec, ids: idsOf(result.data) };
-  issues.push(...issuesIn(file, text, result.error.issues, ['catalog', 'overrides']));
+  issues.push(...issuesAt(result.error.issues, scenario.locate, ['catalog', 'overrides']));
   return { spec: null, ids: idsOf(merged) };
 }
 
 /**
  * Reads, validates and compiles a scenario file. Throws one InputError listing every problem in the
- * scenario, its catalog file and its overrides, each with file, line and path.
+ * scenario, the files it extends, its catalog file and its overrides, each with file, line and path.
  */
 export function loadScenario(file: string): LoadedScenario {
-  const text = readInputFile(file);
-  const raw = parseYaml(file, text, z.unknown()); // YAML syntax errors stop here
+  const scenario = loadComposed(file, SCENARIO_COMPOSITION); // YAML syntax and `extends` errors stop here
   const issues: InputIssue[] = [];
-  const catalog = loadScenarioCatalog(file, text, raw, issues);
-  const spec = collecting(issues, () => parseYaml(file, text, scenarioSchemaFor(catalog.ids)));
+  const catalog = loadScenarioCatalog(scenario, issues);
+  const result = scenarioSchemaFor(catalog.ids).safeParse(scenario.data);
+  if (!result.success) issues.push(...issuesAt(result.error.issues, scenario.locate));
   const catalogSpec = catalog.spec;
-  if (spec === null || catalogSpec === null || issues.length > 0) {
-    const order = (issue: InputIssue) => (issue.file === file ? 0 : 1);
+  if (!result.success || catalogSpec === null || issues.length > 0) {
+    // The scenario file first, then the files it extends, in chain order, then the catalog.
+    const order = (issue: InputIssue) => {
+      const index = scenario.files.indexOf(issue.file);
+      return index === -1 ? scenario.files.length : index;
+    };
     throw new InputError([...issues].sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0)));
   }
-  return { model: compileScenario(file, spec, compileCatalog(catalogSpec)), spec, catalogSpec };
+  return { model: compileScenario(file, result.data, compileCatalog(catalogSpec)), spec: result.data, catalogSpec };
 }
