@@ -60,14 +60,10 @@ export function grantLot(
 }
 
 /**
- * Burns `chargeMs` of charged Fast time at `at`: lots in burn order, then overage for what no lot
- * covers. Records the instant the balance first reaches zero in the cycle.
+ * Burns `chargeMs` of charged Fast time at `at` from the account with this handle: lots in burn
+ * order, then overage for what no lot covers. Records the instant the balance first reaches zero
+ * in the cycle. The account object is touched only when the head lot runs out.
  */
-export function burn(account: Account, chargeMs: number, at: number): void {
-  burnByHandle(account.store, account.handle, chargeMs, at);
-}
-
-/** `burn` for the account with this handle: the account object is touched only when the head lot runs out. */
 export function burnByHandle(store: AccountStore, handle: number, chargeMs: number, at: number): void {
   if (!burnFromHead(store, handle, chargeMs)) burnLots(store.accounts[handle]!, chargeMs, at);
 }
