@@ -11,8 +11,7 @@
  * Charged Fast time that no lot covers is `usage.overageMs`: billed on metered plans, recorded
  * (and forgiven at renewal) as the overdraw of a job admitted with balance left on the others.
  */
-import type { Interval, LotKind, PlanDef } from './catalog.ts';
-import type { UsageSource } from './usage.ts';
+import type { Catalog, Interval, LotKind, PlanDef } from './catalog.ts';
 
 /** The shared "no closed invoices" list (frozen: add with `keepClosed`). */
 export const NO_INVOICES: Invoice[] = Object.freeze([]) as unknown as Invoice[];
@@ -150,6 +149,16 @@ const C = {
 const COLD = 10;
 /** planRank of an account without an active plan. */
 export const NO_PLAN = -1;
+
+/**
+ * What every usage event of one engine shares: the catalog (meter event name and key) and the
+ * store whose account names the customer. Made once per catalog and store (by usage.ts, on the
+ * first metered completion) and kept in `AccountStore.usageSource`.
+ */
+export interface UsageSource {
+  readonly catalog: Catalog;
+  readonly store: AccountStore;
+}
 
 /** One engine's accounts: their records, and the account objects by handle. */
 export class AccountStore {
