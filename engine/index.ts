@@ -51,9 +51,11 @@ export {
 export type { PlanChangeResult } from './subscription.ts';
 export type { GrantRefusal, GrantResult, TopupPurchase } from './grants.ts';
 
-// Accounts and invoices, read by drivers.
+// Accounts and invoices, read by drivers (usage counters are read-only to them); usage from before
+// the driver took an account over is charged with `carryInUsage`.
 export type { Account, AccountData, CycleUsage, Invoice, InvoiceLine, InvoiceLineKind, Lot } from './account.ts';
 export { NEVER, accountInvariantErrors } from './account.ts';
+export { carryInUsage } from './ledger.ts';
 export { previewInvoice } from './invoice.ts';
 
 // Jobs, the plain path: route and admit, dispatch from the customer's queue, complete or fail.

@@ -10,7 +10,7 @@
  */
 import { type Catalog, type Mode, MS_PER_SECOND } from './catalog.ts';
 import { formatIsoMs } from './calendar.ts';
-import { type Account, type AccountStore, type UsageSource, H, hotBase } from './account.ts';
+import { type Account, type AccountStore, type UsageSource, H, hotBase, setUsage } from './account.ts';
 import type { EngineState } from './engine.ts';
 import type { UsageEvent } from './meter.ts';
 import { advance, burnByHandle } from './ledger.ts';
@@ -161,7 +161,7 @@ export function completeByHandle(state: EngineState, handle: number, job: Comple
 /** A dispatched job failed at `at`: its slot is freed and nothing is charged. */
 export function fail(catalog: Catalog, account: Account, job: CompletedJob, at: number): void {
   release(catalog, account.store, account.handle, job.mode, at);
-  account.usage.failedJobs += 1;
+  setUsage(account, 'failedJobs', account.usage.failedJobs + 1);
 }
 
 /**
