@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MS_PER_HOUR } from '../engine/index.ts';
-import { loadScenario } from '../sim/scenario-schema.ts';
+import { loadScenario } from '../sim/compile.ts';
 import { simulate } from '../sim/simulate.ts';
 import type { BenchFigure } from './engine-bench.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { invoiceJson, invoiceJsonText, secondsText } from './invoice-json.ts';
+import { invoiceJson, invoiceJsonText, secondsText } from '../engine/index.ts';
 import { invoice, ms } from './test/invoices.ts';
 
 describe('invoiceJsonText', () => {

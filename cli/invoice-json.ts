@@ -2,10 +2,7 @@
  * `engine rate --json` written a few thousand invoices at a time (each invoice's text comes from
  * engine/invoice-json.ts).
  */
-import type { Invoice } from '../engine/index.ts';
-import { invoiceJsonText } from '../engine/invoice-json.ts';
-
-export { invoiceJson, invoiceJsonText, secondsText } from '../engine/invoice-json.ts';
+import { type Invoice, invoiceJsonText } from '../engine/index.ts';
 
 /** Invoices written per write: the output goes out in pieces, never as one string of them all. */
 const INVOICES_PER_WRITE = 2000;

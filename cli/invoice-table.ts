@@ -4,8 +4,7 @@
  * each cell without writing it (a row's text is most of the work, and 300k rows were written twice
  * before); the tests check it against the lengths of the written cells.
  */
-import { type Invoice, formatCents, formatIsoMs } from '../engine/index.ts';
-import { secondsText } from './invoice-json.ts';
+import { type Invoice, formatCents, formatIsoMs, secondsText } from '../engine/index.ts';
 
 /** Rows written per write: the output goes out in pieces, never as one string of them all. */
 const ROWS_PER_WRITE = 2000;

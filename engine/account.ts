@@ -11,8 +11,7 @@
  * Charged Fast time that no lot covers is `usage.overageMs`: billed on metered plans, recorded
  * (and forgiven at renewal) as the overdraw of a job admitted with balance left on the others.
  */
-import type { Interval, LotKind, PlanDef } from './catalog.ts';
-import type { UsageSource } from './usage.ts';
+import type { Catalog, Interval, LotKind, PlanDef } from './catalog.ts';
 
 /** The shared "no closed invoices" list (frozen: add with `keepClosed`). */
 export const NO_INVOICES: Invoice[] = Object.freeze([]) as unknown as Invoice[];
@@ -49,25 +48,28 @@ export interface Lot {
   readonly expiresAt: number;
 }
 
-/** Usage counters of the current cycle; reset at renewal. GPU time in ms, counts in jobs. */
+/**
+ * Usage counters of the current cycle; reset at renewal. GPU time in ms, counts in jobs. Read-only:
+ * the engine's operations change them (through `setUsage` or the records), drivers read them.
+ */
 export interface CycleUsage {
   /** Charged Fast time (turbo at its multiplier), ms. */
-  fastMs: number;
+  readonly fastMs: number;
   /** Charged time of turbo jobs (included in fastMs), ms. */
-  turboMs: number;
+  readonly turboMs: number;
   /** GPU time run in Relax (never metered), ms. */
-  relaxMs: number;
+  readonly relaxMs: number;
   /** Charged Fast time no lot covered, ms. */
-  overageMs: number;
-  fastJobs: number;
-  turboJobs: number;
-  relaxJobs: number;
+  readonly overageMs: number;
+  readonly fastJobs: number;
+  readonly turboJobs: number;
+  readonly relaxJobs: number;
   /** Relax jobs that asked for Fast or Turbo and fell back because the balance was exhausted. */
-  fallbackJobs: number;
-  blockedJobs: number;
-  failedJobs: number;
+  readonly fallbackJobs: number;
+  readonly blockedJobs: number;
+  readonly failedJobs: number;
   /** First instant in the cycle at which the balance reached zero; null while it has not. */
-  exhaustedAt: number | null;
+  readonly exhaustedAt: number | null;
 }
 
 export type InvoiceLineKind =
@@ -151,6 +153,16 @@ const COLD = 10;
 /** planRank of an account without an active plan. */
 export const NO_PLAN = -1;
 
+/**
+ * What every usage event of one engine shares: the catalog (meter event name and key) and the
+ * store whose account names the customer. Made once per catalog and store (by usage.ts, on the
+ * first metered completion) and kept in `AccountStore.usageSource`.
+ */
+export interface UsageSource {
+  readonly catalog: Catalog;
+  readonly store: AccountStore;
+}
+
 /** One engine's accounts: their records, and the account objects by handle. */
 export class AccountStore {
   /** Records the arrays have room for. */
@@ -223,7 +235,8 @@ export interface AccountData {
 /**
  * One customer's state. Numbers live in the store's records (see AccountStore) behind accessors;
  * the current cycle's usage counters are part of them, and `usage` names that group (it is the
- * account itself, typed as CycleUsage).
+ * account itself, typed as CycleUsage). The counters have no setters: the engine writes them with
+ * `setUsage` (or on the records, on the by-handle path), so a driver cannot.
  *
  * The head lot's remaining time is kept in the hot record while it is the head (the common burn
  * touches only the record). `lots` hands the lots out with the head's `remainingMs` brought up to
@@ -274,7 +287,7 @@ export class Account implements CycleUsage {
     this.hotSet(H.headMs, lots[0]?.remainingMs ?? 0);
   }
 
-  /** The current cycle's usage counters (fields of this account; reset at renewal). */
+  /** The current cycle's usage counters (fields of this account; reset at renewal; read-only). */
   get usage(): CycleUsage {
     return this;
   }
@@ -319,30 +332,19 @@ export class Account implements CycleUsage {
   set scheduledAt(value: number) { this.coldSet(C.scheduledAt, value); }
 
   get fastMs(): number { return this.hotGet(H.fastMs); }
-  set fastMs(value: number) { this.hotSet(H.fastMs, value); }
   get turboMs(): number { return this.hotGet(H.turboMs); }
-  set turboMs(value: number) { this.hotSet(H.turboMs, value); }
   get relaxMs(): number { return this.hotGet(H.relaxMs); }
-  set relaxMs(value: number) { this.hotSet(H.relaxMs, value); }
   get overageMs(): number { return this.coldGet(C.overageMs); }
-  set overageMs(value: number) { this.coldSet(C.overageMs, value); }
   get fastJobs(): number { return this.hotGet(H.fastJobs); }
-  set fastJobs(value: number) { this.hotSet(H.fastJobs, value); }
   get turboJobs(): number { return this.hotGet(H.turboJobs); }
-  set turboJobs(value: number) { this.hotSet(H.turboJobs, value); }
   get relaxJobs(): number { return this.hotGet(H.relaxJobs); }
-  set relaxJobs(value: number) { this.hotSet(H.relaxJobs, value); }
   get fallbackJobs(): number { return this.hotGet(H.fallbackJobs); }
-  set fallbackJobs(value: number) { this.hotSet(H.fallbackJobs, value); }
   get blockedJobs(): number { return this.hotGet(H.blockedJobs); }
-  set blockedJobs(value: number) { this.hotSet(H.blockedJobs, value); }
   get failedJobs(): number { return this.coldGet(C.failedJobs); }
-  set failedJobs(value: number) { this.coldSet(C.failedJobs, value); }
   get exhaustedAt(): number | null {
     const value = this.coldGet(C.exhaustedAt);
     return Number.isNaN(value) ? null : value;
   }
-  set exhaustedAt(value: number | null) { this.coldSet(C.exhaustedAt, value === null ? Number.NaN : value); }
 
   /** The account as plain data (deep copies of lots and lines). */
   toData(): AccountData {
@@ -381,9 +383,9 @@ export class Account implements CycleUsage {
     account.pendingInterval = data.pendingInterval;
     account.cancelAtRenewal = data.cancelAtRenewal;
     for (const name of NUMERIC_FIELDS) {
-      const value = data.numbers[name];
-      if (name === 'exhaustedAt') account.exhaustedAt = value;
-      else account[name] = value ?? Number.NaN;
+      const value = data.numbers[name] ?? Number.NaN;
+      if (isUsageField(name)) setUsage(account, name, value);
+      else account[name] = value;
     }
     account.setLots(data.lots.map((lot) => ({ ...lot })));
     account.openLines = data.openLines.map((line) => ({ ...line }));
@@ -392,19 +394,49 @@ export class Account implements CycleUsage {
   }
 }
 
+/** Where each usage counter lives: its record and its index there. */
+const USAGE_SLOTS: Readonly<Record<keyof CycleUsage, readonly ['hot' | 'cold', number]>> = {
+  fastMs: ['hot', H.fastMs],
+  turboMs: ['hot', H.turboMs],
+  relaxMs: ['hot', H.relaxMs],
+  fastJobs: ['hot', H.fastJobs],
+  turboJobs: ['hot', H.turboJobs],
+  relaxJobs: ['hot', H.relaxJobs],
+  fallbackJobs: ['hot', H.fallbackJobs],
+  blockedJobs: ['hot', H.blockedJobs],
+  overageMs: ['cold', C.overageMs],
+  failedJobs: ['cold', C.failedJobs],
+  exhaustedAt: ['cold', C.exhaustedAt],
+};
+
+function isUsageField(name: string): name is keyof CycleUsage {
+  return Object.hasOwn(USAGE_SLOTS, name);
+}
+
+/**
+ * Sets one of the account's usage counters (the engine's own operations only: drivers read
+ * `usage`). `value` in the counter's unit; NaN for an `exhaustedAt` of null.
+ */
+export function setUsage(account: Account, name: keyof CycleUsage, value: number): void {
+  const [record, index] = USAGE_SLOTS[name];
+  if (record === 'hot') account.store.hot[hotBase(account.handle) + index] = value;
+  else account.store.cold[account.handle * COLD + index] = value;
+}
+
+const HOT_USAGE_FIELDS = [
+  H.fastMs, H.turboMs, H.relaxMs, H.fastJobs, H.turboJobs, H.relaxJobs, H.fallbackJobs, H.blockedJobs,
+] as const;
+
 /** Zeroes the current cycle's usage counters (at renewal). */
 export function resetUsage(account: Account): void {
-  account.fastMs = 0;
-  account.turboMs = 0;
-  account.relaxMs = 0;
-  account.overageMs = 0;
-  account.fastJobs = 0;
-  account.turboJobs = 0;
-  account.relaxJobs = 0;
-  account.fallbackJobs = 0;
-  account.blockedJobs = 0;
-  account.failedJobs = 0;
-  account.exhaustedAt = null;
+  const hot = account.store.hot;
+  const base = hotBase(account.handle);
+  for (const field of HOT_USAGE_FIELDS) hot[base + field] = 0;
+  const cold = account.store.cold;
+  const coldBase = account.handle * COLD;
+  cold[coldBase + C.overageMs] = 0;
+  cold[coldBase + C.failedJobs] = 0;
+  cold[coldBase + C.exhaustedAt] = Number.NaN;
 }
 
 

@@ -9,7 +9,10 @@
  *
  * Day/civil conversions follow the well-known proleptic-Gregorian "days from civil" algorithm.
  */
-import { MS_PER_DAY } from './catalog.ts';
+
+export const MS_PER_SECOND = 1000;
+export const MS_PER_HOUR = 3_600_000;
+export const MS_PER_DAY = 86_400_000;
 
 export interface CivilDate {
   readonly year: number;

@@ -8,6 +8,7 @@
  * cents, per-unit prices as exact rationals. `compileCatalog` is the only bridge, and it asserts
  * the cross-field rules that make a catalog coherent (so a hand-built spec cannot bypass them).
  */
+import { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND } from './calendar.ts';
 import { parseDecimal, type Rational, type RoundingRule } from './money.ts';
 import { type MeterDef, type MeterFilter, type UsageEvent, matchesMeter, meterDefErrors } from './meter.ts';
 
@@ -133,9 +134,7 @@ export interface Catalog {
   readonly planList: readonly PlanDef[];
 }
 
-export const MS_PER_SECOND = 1000;
-export const MS_PER_HOUR = 3_600_000;
-export const MS_PER_DAY = 86_400_000;
+export { MS_PER_DAY, MS_PER_HOUR, MS_PER_SECOND };
 export const DEFAULT_BURN_ORDER: readonly LotKind[] = ['included', 'bonus', 'topup'];
 
 function assertCatalog(condition: unknown, message: string): asserts condition {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Account,
+  type AccountData,
   type Invoice,
   type Mode,
   accountInvariantErrors,
@@ -8,6 +9,7 @@ import {
   awardBonus,
   buyTopup,
   cancelCustomer,
+  carryInUsage,
   complete,
   createEngine,
   jobTypeOf,
@@ -229,5 +231,25 @@ describe('ledger scenarios', () => {
     expect(submit(catalog, account, { jobType: grid, mode: 'relax' }, t('2026-01-03T00:00:00Z')).priority).toBe(45_000);
     expect(submit(catalog, account, { jobType: grid, mode: 'relax' }, t('2026-02-01T00:00:00Z')).priority).toBe(0);
     expect(DAY).toBeGreaterThan(0);
+  });
+
+  it('usage carried in from before the driver burns and counts like a Fast job, but counts no job', () => {
+    const carried = createEngine(catalog);
+    const ran = createEngine(catalog);
+    for (const state of [carried, ran]) subscribeCustomer(state, 'c', 'basic', 'month', t('2026-01-10T00:00:00Z'));
+    const at = t('2026-02-20T00:00:00Z'); // after a renewal: both catch up first
+    const carriedAccount = accountOf(carried, 'c');
+    carryInUsage(catalog, carriedAccount, 12_500 * SECOND, at);
+    const ranAccount = accountOf(ran, 'c');
+    const decision = submit(catalog, ranAccount, { jobType: jobTypeOf(catalog, 'image_grid'), mode: 'fast' }, at);
+    if (decision.mode === 'blocked') throw new Error('the job was blocked');
+    complete(catalog, ranAccount, { jobId: 'j', mode: decision.mode }, 12_500 * SECOND, at);
+
+    const withoutJobCount = (data: AccountData) => ({ ...data, numbers: { ...data.numbers, fastJobs: null } });
+    expect(withoutJobCount(carriedAccount.toData())).toEqual(withoutJobCount(ranAccount.toData()));
+    expect([carriedAccount.usage.fastJobs, ranAccount.usage.fastJobs]).toEqual([0, 1]);
+    expect([carriedAccount.usage.fastMs, carriedAccount.usage.overageMs, carriedAccount.usage.exhaustedAt]).toEqual([12_500 * SECOND, 500 * SECOND, at]);
+    expect(accountInvariantErrors(carriedAccount)).toEqual([]);
+    expect(() => carryInUsage(catalog, accountOf(carried, 'nobody'), SECOND, at)).toThrow(/no plan/);
   });
 });

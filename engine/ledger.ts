@@ -10,7 +10,7 @@
  */
 import { addMonthsClamped } from './calendar.ts';
 import { type Catalog, type Interval, type LotKind, type PlanDef, feeCents } from './catalog.ts';
-import { type Account, type AccountStore, type Lot, H, hotBase, NEVER, addOpenLine, compareLots, keepClosed, resetUsage } from './account.ts';
+import { type Account, type AccountStore, type Lot, H, hotBase, NEVER, addOpenLine, compareLots, keepClosed, resetUsage, setUsage } from './account.ts';
 import { feeLine, periodInvoice } from './invoice.ts';
 
 function assertLedger(condition: unknown, message: string): asserts condition {
@@ -60,16 +60,27 @@ export function grantLot(
 }
 
 /**
- * Burns `chargeMs` of charged Fast time at `at`: lots in burn order, then overage for what no lot
- * covers. Records the instant the balance first reaches zero in the cycle.
+ * Burns `chargeMs` of charged Fast time at `at` from the account with this handle: lots in burn
+ * order, then overage for what no lot covers. Records the instant the balance first reaches zero
+ * in the cycle. The account object is touched only when the head lot runs out.
  */
-export function burn(account: Account, chargeMs: number, at: number): void {
-  burnByHandle(account.store, account.handle, chargeMs, at);
-}
-
-/** `burn` for the account with this handle: the account object is touched only when the head lot runs out. */
 export function burnByHandle(store: AccountStore, handle: number, chargeMs: number, at: number): void {
   if (!burnFromHead(store, handle, chargeMs)) burnLots(store.accounts[handle]!, chargeMs, at);
+}
+
+/**
+ * Charges Fast time the customer used before the driver took the account over (a simulation's
+ * steady-state start, usage brought over from a previous biller): catches the account up to `at`,
+ * burns `usedMs` as a completed Fast job would and adds it to the cycle's Fast time, but counts no
+ * job and describes no usage event (that usage was metered where it ran). `usedMs`: whole ms >= 0;
+ * the account needs an active plan.
+ */
+export function carryInUsage(catalog: Catalog, account: Account, usedMs: number, at: number): void {
+  assertLedger(Number.isSafeInteger(usedMs) && usedMs >= 0, `carried-in usage of ${usedMs} ms`);
+  if (at >= account.nextDueAt) advance(catalog, account, at);
+  assertLedger(account.plan !== null, `carried-in usage for ${account.customerId}, who has no plan`);
+  burnByHandle(account.store, account.handle, usedMs, at);
+  setUsage(account, 'fastMs', account.usage.fastMs + usedMs);
 }
 
 /**
@@ -102,9 +113,9 @@ function burnLots(account: Account, chargeMs: number, at: number): void {
   }
   if (drained > 0) lots.splice(0, drained);
   account.setLots(lots);
-  if (need > 0) account.usage.overageMs += need;
+  if (need > 0) setUsage(account, 'overageMs', account.usage.overageMs + need);
   if (account.balanceMs === 0 && account.usage.exhaustedAt === null && chargeMs > 0) {
-    account.usage.exhaustedAt = at;
+    setUsage(account, 'exhaustedAt', at);
   }
   if (lots.length === 0 || need > 0) refreshNextDue(account);
 }
@@ -154,7 +165,7 @@ function startCycle(catalog: Catalog, account: Account, plan: PlanDef, index: nu
   if ((index - account.feeTermStartCycle) % termLength === 0) {
     addOpenLine(account, feeLine(plan, account.interval, account.cycleStartAt));
   }
-  if (account.balanceMs === 0 && plan.overagePolicy !== 'metered') account.usage.exhaustedAt = account.cycleStartAt;
+  if (account.balanceMs === 0 && plan.overagePolicy !== 'metered') setUsage(account, 'exhaustedAt', account.cycleStartAt);
   refreshNextDue(account);
 }
 

@@ -24,7 +24,6 @@
  * The two agree whenever no customer goes past the allowance.
  */
 import type { Catalog, Interval, JobTypeDef } from './catalog.ts';
-import { H, NO_PLAN, hotBase } from './account.ts';
 import type { Invoice } from './account.ts';
 import { previewInvoice } from './invoice.ts';
 import {
@@ -369,7 +368,7 @@ export class Rerater {
   private applyPlanChange(change: RerateChange): void {
     const { customerId, action, planId, interval, at } = change;
     const account = this.state.accounts.get(customerId);
-    if (account === undefined || account.store.hot[hotBase(account.handle) + H.planRank] === NO_PLAN) {
+    if (account === undefined || account.plan === null) {
       this.refusedChanges.push({ change, reason: 'no active subscription' });
       return;
     }

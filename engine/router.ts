@@ -170,19 +170,10 @@ function dispatchHeldRecord(store: AccountStore, handle: number, mode: Mode): vo
 }
 
 /**
- * Decides where a job request goes at `at`. Catches the account up with renewals and expiries
- * due by `at` first; otherwise changes nothing (see `submit` to also admit the job).
+ * Decides where a job request goes at `at` and admits it: a granted job is dispatched now or held
+ * in the customer's queue, a blocked one is counted. Catches the account up with renewals and
+ * expiries due by `at` first.
  */
-export function route(catalog: Catalog, account: Account, request: JobRequest, at: number): RouteDecision {
-  return routeRecord(catalog, account.store, account.handle, request, at);
-}
-
-/** Records an admitted decision: the job is dispatched now or held in the customer's queue. */
-export function admit(account: Account, decision: RouteDecision): void {
-  admitRecord(account.store, account.handle, decision);
-}
-
-/** Routes and admits a job request in one step (what drivers normally call). */
 export function submit(catalog: Catalog, account: Account, request: JobRequest, at: number): RouteDecision {
   const decision = routeRecord(catalog, account.store, account.handle, request, at);
   admitRecord(account.store, account.handle, decision);

@@ -10,7 +10,7 @@
  */
 import { type Catalog, type Mode, MS_PER_SECOND } from './catalog.ts';
 import { formatIsoMs } from './calendar.ts';
-import { type Account, type AccountStore, H, NO_PLAN, hotBase } from './account.ts';
+import { type Account, type AccountStore, type UsageSource, H, NO_PLAN, hotBase, setUsage } from './account.ts';
 import type { EngineState } from './engine.ts';
 import type { UsageEvent } from './meter.ts';
 import { advance, burnByHandle } from './ledger.ts';
@@ -30,15 +30,6 @@ export interface Completion {
 }
 
 const RELAX_COMPLETION: Completion = Object.freeze({ chargedMs: 0, usage: null });
-
-/**
- * What every usage event of one engine shares: the catalog (meter event name and key) and the
- * store whose account names the customer. Made once per catalog and store (AccountStore.usageSource).
- */
-export interface UsageSource {
-  readonly catalog: Catalog;
-  readonly store: AccountStore;
-}
 
 function usageSource(catalog: Catalog, store: AccountStore): UsageSource {
   const source = store.usageSource;
@@ -170,7 +161,7 @@ export function completeByHandle(state: EngineState, handle: number, job: Comple
 /** A dispatched job failed at `at`: its slot is freed and nothing is charged. */
 export function fail(catalog: Catalog, account: Account, job: CompletedJob, at: number): void {
   release(catalog, account.store, account.handle, job.mode, at);
-  account.usage.failedJobs += 1;
+  setUsage(account, 'failedJobs', account.usage.failedJobs + 1);
 }
 
 /**

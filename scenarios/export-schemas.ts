@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { scenarioSchema } from '../sim/scenario-schema.ts';
+import { scenarioSchema } from './scenario-schema.ts';
 import { catalogSchema } from './catalog-schema.ts';
 
 export const SCHEMA_FILES: Readonly<Record<string, () => z.ZodType>> = {

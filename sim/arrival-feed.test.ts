@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from './scenario-schema.ts';
+import { loadScenario } from './compile.ts';
 import { simulate } from './simulate.ts';
 import { buildReport } from './report.ts';
 import { runReplication } from './run-replication.ts';

@@ -7,7 +7,7 @@
 import { type MessagePort, workerData } from 'node:worker_threads';
 import { ArrivalGenerator } from './arrivals.ts';
 import { createStreams } from './random.ts';
-import { loadScenario } from './scenario-schema.ts';
+import { loadScenario } from './compile.ts';
 
 export interface ArrivalWorkerData {
   readonly entry: string;

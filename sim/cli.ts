@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from '../scenarios/errors.ts';
-import { loadScenario } from './scenario-schema.ts';
+import { loadScenario } from './compile.ts';
 import { summarize, writeOutputs } from './outputs.ts';
 import type { RunReport } from './report.ts';
 import { type ReplicationTask, runReplication } from './run-replication.ts';

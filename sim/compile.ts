@@ -1,34 +1,22 @@
 /**
- * Compiles a validated scenario spec (sim/scenario-schema.ts) into the SimModel the simulation
- * runs on: instants to integer ms since the epoch (UTC), hours to ms, shares to cumulative
- * Float64Arrays whose last entry is exactly 1, distributions to samplers, the fleet to a schedule
- * sorted by instant. The spec is trusted here: anything invalid is a bug upstream and asserts.
+ * Compiles a validated scenario spec (scenarios/scenario-schema.ts) into the SimModel the
+ * simulation runs on: instants to integer ms since the epoch (UTC), hours to ms, shares to
+ * cumulative Float64Arrays whose last entry is exactly 1, distributions to samplers, the fleet to a
+ * schedule sorted by instant. The spec is trusted here: anything invalid is a bug upstream and
+ * asserts. `loadScenario` reads, validates and compiles a scenario file in one call.
  */
-import { MS_PER_DAY, MS_PER_HOUR, addMonthsClamped, parseIsoMs, type Catalog } from '../engine/index.ts';
+import { MS_PER_HOUR, type Catalog, type CatalogSpec, compileCatalog } from '../engine/index.ts';
+import { type ScenarioSpec, readScenario } from '../scenarios/scenario-schema.ts';
+import { horizonEndAt, parseInstant } from '../scenarios/scenario-time.ts';
 import { compileDistribution, distributionMean } from './random.ts';
 import type { ArrivalModel, BehaviourModel, DemandWindow, FleetStep, SegmentModel, SimModel } from './model.ts';
-import type { ScenarioSpec } from './scenario-schema.ts';
 
 type SegmentSpec = ScenarioSpec['segments'][number];
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** An ISO date (`2026-03-01`, midnight UTC) or a timestamp with a zone, as integer ms; null if invalid. */
-export function parseInstant(text: string): number | null {
-  return parseIsoMs(DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text);
-}
 
 function instantMs(text: string): number {
   const at = parseInstant(text);
   if (at === null) throw new Error(`compile: "${text}" is not a validated instant`);
   return at;
-}
-
-/** The end of the horizon: days of 24 h, or calendar months from start (month-end clamped). */
-export function horizonEndAt(startAt: number, horizon: { readonly days?: number | undefined; readonly months?: number | undefined }): number {
-  if (horizon.months !== undefined) return addMonthsClamped(startAt, horizon.months);
-  if (horizon.days === undefined) throw new Error('compile: a horizon needs days or months');
-  return startAt + Math.round(horizon.days * MS_PER_DAY);
 }
 
 /**
@@ -140,4 +128,20 @@ export function compileScenario(file: string, spec: ScenarioSpec, catalog: Catal
     failureRates: new Map(Object.entries(spec.job_types).map(([id, jobType]) => [id, jobType.failure_rate])),
     warmupMs: Math.round(spec.warmup_hours * MS_PER_HOUR),
   };
+}
+
+export interface LoadedScenario {
+  readonly model: SimModel;
+  readonly spec: ScenarioSpec;
+  /** The catalog as validated: the file with the scenario's overrides merged in. */
+  readonly catalogSpec: CatalogSpec;
+}
+
+/**
+ * Reads, validates and compiles a scenario file. Throws one InputError listing every problem in the
+ * scenario, its catalog file and its overrides, each with file, line and path (see `readScenario`).
+ */
+export function loadScenario(file: string): LoadedScenario {
+  const { spec, catalogSpec } = readScenario(file);
+  return { model: compileScenario(file, spec, compileCatalog(catalogSpec)), spec, catalogSpec };
 }

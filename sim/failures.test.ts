@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from './scenario-schema.ts';
+import { loadScenario } from './compile.ts';
 import { simulate } from './simulate.ts';
 import { shrunk } from './test/shrink.ts';
 import type { SimModel } from './model.ts';

@@ -1,7 +1,7 @@
 /**
  * The compiled scenario the simulation runs on: times in integer ms since the epoch, GPU time in
- * ms, money in cents, distributions as samplers. `sim/scenario-schema.ts` validates the YAML and
- * `sim/compile.ts` builds this; the simulation loop never sees YAML.
+ * ms, money in cents, distributions as samplers. `scenarios/scenario-schema.ts` validates the YAML
+ * and `sim/compile.ts` builds this; the simulation loop never sees YAML.
  */
 import type { Catalog, Interval } from '../engine/index.ts';
 import type { DistributionSpec, Sampler } from './random.ts';

@@ -6,9 +6,10 @@
  * Steady-state start: a customer who is k% through a cycle at the start has usually used some of
  * the allowance already. Each subscriber gets a prior Fast usage of (elapsed share of the cycle) x
  * (the segment's expected Fast GPU time per cycle), capped at the allowance, charged at the start
- * through the engine like any job and reported apart (`priorUsageMs`), never as horizon usage.
+ * through the engine as carried-in usage (no job) and reported apart (`priorUsageMs`), never as
+ * horizon usage.
  */
-import { type Catalog, type EngineState, type JobTypeDef, MS_PER_DAY, accountOf, addMonthsClamped, complete, jobTypeOf, submit, subscribeCustomer, tick } from '../engine/index.ts';
+import { type Catalog, type EngineState, MS_PER_DAY, accountOf, addMonthsClamped, carryInUsage, formatIsoMs, subscribeCustomer, tick } from '../engine/index.ts';
 import { pickCumulative, segmentOffsets } from './arrivals.ts';
 import type { Uniform } from './random.ts';
 import { distributionMean } from './random.ts';
@@ -47,17 +48,20 @@ export interface Population {
 }
 
 /** Charges the steady-state prior usage of one customer at the start; returns it in ms. */
-function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDayMs: number, jobType: JobTypeDef, trace: TraceSink | null): number {
-  const catalog = model.catalog;
+function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDayMs: number, trace: TraceSink | null): number {
   const account = accountOf(state, id);
   const elapsedDays = (model.startAt - account.cycleStartAt) / MS_PER_DAY;
   const priorMs = Math.min(account.balanceMs, Math.round(elapsedDays * perDayMs));
   if (priorMs <= 0) return 0;
-  const decision = submit(catalog, account, { jobType, mode: 'fast' }, model.startAt);
-  if (decision.mode !== 'fast' || decision.start !== 'now') throw new Error(`population: prior usage of ${id} was not admitted`);
-  const done = complete(catalog, account, { jobId: `${id}:prior`, mode: 'fast' }, priorMs, model.startAt);
-  if (trace !== null && done.usage !== null) trace.usage(done.usage);
-  account.usage.fastJobs -= 1; // prior usage is not a job of the horizon
+  carryInUsage(model.catalog, account, priorMs, model.startAt);
+  // Production would have sent this usage before the start: the trace records it as one event.
+  trace?.usage({
+    event_id: `${id}:prior:gpu`,
+    customer_id: id,
+    event_name: model.catalog.meterEventName,
+    timestamp: formatIsoMs(model.startAt),
+    metadata: { [model.catalog.meterKey]: priorMs / 1000, mode: 'fast' },
+  });
   return priorMs;
 }
 
@@ -71,7 +75,6 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform, 
   const count = model.segments.reduce((sum, segment) => sum + segment.subscribers, 0);
   const startAt = model.startAt;
   let priorUsageMs = 0;
-  const defaultJobType = jobTypeOf(catalog, catalog.jobTypes.keys().next().value!);
   model.segments.forEach((segment, segmentIndex) => {
     const perDay = expectedFastMsPerDay(segment, catalog);
     for (let index = 0; index < segment.subscribers; index += 1) {
@@ -88,7 +91,7 @@ export function populate(model: SimModel, state: EngineState, uniform: Uniform, 
       // dropped while young instead of piling up for a million customers.
       const closed = tick(state, startAt).invoices;
       if (trace !== null) for (const invoice of closed) trace.invoice(invoice, false);
-      priorUsageMs += chargePriorUsage(model, state, id, perDay, defaultJobType, trace);
+      priorUsageMs += chargePriorUsage(model, state, id, perDay, trace);
     }
   });
   return { count, priorUsageMs };

@@ -3,7 +3,7 @@
  * and return its report. Runs the same in the main thread and in a worker thread.
  */
 import { join } from 'node:path';
-import { loadScenario } from './scenario-schema.ts';
+import { loadScenario } from './compile.ts';
 import { simulate } from './simulate.ts';
 import { ArrivalWorkerFeed } from './arrival-feed.ts';
 import { RunFiles } from './outputs.ts';

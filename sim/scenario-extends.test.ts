@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MS_PER_DAY } from '../engine/index.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
-import { type LoadedScenario, loadScenario } from './scenario-schema.ts';
+import { type LoadedScenario, loadScenario } from './compile.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'scenario-extends-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

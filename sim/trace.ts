@@ -14,8 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type CatalogSpec, type Interval, type Invoice, type UsageEvent, formatIsoMs } from '../engine/index.ts';
-import { invoiceJsonText } from '../engine/invoice-json.ts';
+import { type CatalogSpec, type Interval, type Invoice, type UsageEvent, formatIsoMs, invoiceJsonText } from '../engine/index.ts';
 import { LineWriter } from './line-writer.ts';
 
 /** What the simulation tells its trace, as it happens. */

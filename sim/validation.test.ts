@@ -17,7 +17,7 @@ import { type BatchInterval, batchMeansInterval, studentTCritical } from './batc
 import { BATCHES, type ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
 import { type PriorityQueueModel, type PriorityWaits, priorityWaits } from './queueing.ts';
-import { loadScenario } from './scenario-schema.ts';
+import { loadScenario } from './compile.ts';
 import { simulate } from './simulate.ts';
 
 const CONFIDENCE = 0.99;

@@ -1,8 +1,9 @@
 /**
- * The scenario YAML's schema (zod) and `loadScenario`, which reads a scenario (merged over the
+ * The scenario YAML's schema (zod) and `readScenario`, which reads a scenario (merged over the
  * scenarios it `extends`, scenarios/compose.ts), validates it, loads its catalog (with the
- * scenario's overrides deep-merged over it), checks the scenario's plan and job type ids against
- * that catalog, and compiles the result into the `SimModel` the simulator runs.
+ * scenario's overrides deep-merged over it) and checks the scenario's plan and job type ids
+ * against that catalog. The simulator compiles the result into the model it runs
+ * (`loadScenario` in sim/compile.ts).
  *
  * Every field's description names its unit; `scenarios/schema.json` is generated from this schema
  * (`npx tsx scenarios/export-schemas.ts`) for editors. Problems are never thrown one at a time:
@@ -14,14 +15,13 @@
  */
 import { dirname, isAbsolute, join } from 'node:path';
 import { z } from 'zod';
-import { MS_PER_HOUR, compileCatalog, type CatalogSpec } from '../engine/index.ts';
-import { catalogSchema } from '../scenarios/catalog-schema.ts';
-import { InputError, type InputIssue } from '../scenarios/errors.ts';
-import { readInputFile } from '../scenarios/input-file.ts';
-import { type Composed, type ComposeRules, loadComposed } from '../scenarios/compose.ts';
-import { issuesAt, parseYaml } from '../scenarios/yaml-load.ts';
-import { compileScenario, horizonEndAt, parseInstant } from './compile.ts';
-import type { SimModel } from './model.ts';
+import { MS_PER_HOUR, type CatalogSpec } from '../engine/index.ts';
+import { catalogSchema } from './catalog-schema.ts';
+import { InputError, type InputIssue } from './errors.ts';
+import { readInputFile } from './input-file.ts';
+import { type Composed, type ComposeRules, loadComposed } from './compose.ts';
+import { horizonEndAt, parseInstant } from './scenario-time.ts';
+import { issuesAt, parseYaml } from './yaml-load.ts';
 
 /** Shares must sum to 1 within this tolerance. */
 export const SHARE_TOLERANCE = 1e-6;
@@ -331,8 +331,8 @@ export const scenarioSchema = scenarioSchemaFor(null);
 
 export type ScenarioSpec = z.output<typeof scenarioSchema>;
 
-export interface LoadedScenario {
-  readonly model: SimModel;
+/** A scenario file as validated, with its catalog. */
+export interface ValidatedScenario {
   readonly spec: ScenarioSpec;
   /** The catalog as validated: the file with the scenario's overrides merged in. */
   readonly catalogSpec: CatalogSpec;
@@ -409,10 +409,11 @@ function loadScenarioCatalog(scenario: Composed, issues: InputIssue[]): Scenario
 }
 
 /**
- * Reads, validates and compiles a scenario file. Throws one InputError listing every problem in the
- * scenario, the files it extends, its catalog file and its overrides, each with file, line and path.
+ * Reads and validates a scenario file and its catalog. Throws one InputError listing every problem
+ * in the scenario, the files it extends, its catalog file and its overrides, each with file, line
+ * and path.
  */
-export function loadScenario(file: string): LoadedScenario {
+export function readScenario(file: string): ValidatedScenario {
   const scenario = loadComposed(file, SCENARIO_COMPOSITION); // YAML syntax and `extends` errors stop here
   const issues: InputIssue[] = [];
   const catalog = loadScenarioCatalog(scenario, issues);
@@ -427,5 +428,5 @@ export function loadScenario(file: string): LoadedScenario {
     };
     throw new InputError([...issues].sort((a, b) => order(a) - order(b) || (a.line ?? 0) - (b.line ?? 0)));
   }
-  return { model: compileScenario(file, result.data, compileCatalog(catalogSpec)), spec: result.data, catalogSpec };
+  return { spec: result.data, catalogSpec };
 }
