@@ -1,5 +1,5 @@
 // Entry point for `npx tsx engine ...` (tsx resolves this file before the engine/ folder).
 import { engineMain } from './cli/engine-cli.ts';
-import { runCli } from './scenarios/errors.ts';
+import { runCli } from './cli/command.ts';
 
 await runCli(engineMain);

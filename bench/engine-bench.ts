@@ -2,7 +2,7 @@
  * Engine benchmarks (not tests): route + complete throughput with a million customers in memory,
  * and `engine rate` throughput from a JSONL usage export. Figures are jobs (or events) per second
  * of wall time: route + complete on one core; `engine rate` as the command runs, the export read
- * on a second thread (see cli/rate-run.ts). Inputs are generated with a fixed-seed generator so
+ * on a second thread (see rate/fast/rate-files.ts). Inputs are generated with a fixed-seed generator so
  * runs compare.
  *
  * Route + complete comes in two traffic shapes over the same million accounts: uniform random

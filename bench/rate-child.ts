@@ -6,7 +6,7 @@
  *
  *   node --import tsx bench/rate-child.ts CATALOG SUBSCRIPTIONS EVENTS
  */
-import { rateFiles } from '../cli/engine-rate.ts';
+import { rateFiles } from '../rate/fast/rate-files.ts';
 
 const [catalog, subscriptions, events] = process.argv.slice(2);
 if (catalog === undefined || subscriptions === undefined || events === undefined) {

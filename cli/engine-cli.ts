@@ -2,7 +2,7 @@
  * `npx tsx engine <command>`: the engine's command line. Commands: `rate`.
  * The engine itself stays pure; this file and cli/ do the reading and printing.
  */
-import { UsageError } from '../scenarios/errors.ts';
+import { UsageError } from './command.ts';
 import { RATE_USAGE, rateMain } from './engine-rate.ts';
 
 const ENGINE_USAGE = `Usage: npx tsx engine <command> [flags]

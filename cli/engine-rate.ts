@@ -3,14 +3,13 @@
  * billing period, the plan, fast seconds, seconds over the allowance, jobs that would have gone
  * to Relax or been blocked, the invoice lines and the total. Thin: parse flags, read, rate, print.
  */
-import { UsageError, parseFlags } from '../scenarios/errors.ts';
+import { UsageError, parseFlags } from './command.ts';
 import { writeInvoicesJson } from './invoice-json.ts';
 import { writeInvoiceTable } from './invoice-table.ts';
-import { rateFiles } from './rate-run.ts';
+import { rateFiles } from '../rate/fast/rate-files.ts';
 import { parseIsoMs } from '../engine/index.ts';
-import { rateNotices } from './rate-notices.ts';
+import { rateNotices } from '../rate/notices.ts';
 
-export { type RateFiles, type RateOptions, rateFiles } from './rate-run.ts';
 
 export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [flags]
 

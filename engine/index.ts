@@ -79,21 +79,6 @@ export {
   warmAccounts,
 } from './by-handle.ts';
 
-// Re-rating: a usage export replayed under a catalog, or billed as metered; what it left out.
-export type {
-  IgnoredEvents,
-  IgnoredReason,
-  RerateChange,
-  RerateChangeRefusal,
-  RerateEvent,
-  RerateOptions,
-  ReratePurchase,
-  RerateRefusal,
-  RerateResult,
-  RerateSubscription,
-} from './rerate.ts';
-export { IGNORED_REASONS, Rerater, addIgnoredEvents, noIgnoredEvents, rerate } from './rerate.ts';
-
 // Dodo meters: aggregation, filters and the usage-based price, as Dodo computes them.
 export type {
   FilterCondition,

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { invoiceJson } from '../engine/index.ts';
-import { rateFiles } from '../cli/rate-run.ts';
+import { rateFiles } from '../rate/fast/rate-files.ts';
 import { loadScenario } from '../sim/compile.ts';
 import { shrunk } from '../sim/test/shrink.ts';
 import { simulate } from '../sim/simulate.ts';

@@ -17,8 +17,8 @@
  * roundings of Number() and * 1000 stay within N * 2^-52 < 0.5 of N, so the rule gives N: the
  * digits, read as an integer. Any other number is converted with Number() and the same rule.
  */
-import { daysFromCivil, daysInMonth } from '../engine/calendar.ts';
-import { type MeterFilter, type MetadataValue, filterHolds, filterKeys } from '../engine/meter.ts';
+import { daysFromCivil, daysInMonth } from '../../engine/calendar.ts';
+import { type MeterFilter, type MetadataValue, filterHolds, filterKeys } from '../../engine/meter.ts';
 
 const MS_PER_DAY = 86_400_000;
 import { encodeKey } from './byte-key-table.ts';

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { RerateEvent } from '../engine/index.ts';
-import type { InputIssue } from '../scenarios/errors.ts';
-import { catalog } from '../engine/test/fixtures.ts';
+import type { RerateEvent } from '../rerate.ts';
+import type { InputIssue } from '../../scenarios/errors.ts';
+import { catalog } from '../../engine/test/fixtures.ts';
 import { decodeKey } from './byte-key-table.ts';
-import { readEvents } from './test/text-export-reader.ts';
+import { readEvents } from '../text-export.ts';
 import { type SkippedLines, jobTypeIds, readUsageExport } from './usage-export-reader.ts';
-import { usageLine } from './test/usage-lines.ts';
+import { usageLine } from '../test/usage-lines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'gbl-export-'));
 let files = 0;

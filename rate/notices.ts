@@ -3,7 +3,8 @@
  * the events it did not bill, by reason, and the top-ups and plan changes it refused. Nothing of
  * the export disappears uncounted.
  */
-import { IGNORED_REASONS, type IgnoredReason, type RerateResult, formatIsoMs } from '../engine/index.ts';
+import { formatIsoMs } from '../engine/index.ts';
+import { IGNORED_REASONS, type IgnoredReason, type RerateResult } from './rerate.ts';
 
 const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
   duplicate: 'an event_id already seen (the first counts)',

@@ -8,7 +8,8 @@
  * them, by a counting sort on the customers' ranks (invoice-order.ts): linear, where sorting
  * 300k invoices by comparing id strings takes about 0.4 s.
  */
-import { type Catalog, type IgnoredEvents, type Invoice, type JobRequest, type RerateOptions, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater, addIgnoredEvents } from '../engine/index.ts';
+import { type Catalog, type Invoice, type JobRequest } from '../../engine/index.ts';
+import { type IgnoredEvents, type RerateOptions, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater, addIgnoredEvents } from '../rerate.ts';
 import { NOT_ASCII_KEY, decodeKey } from './byte-key-table.ts';
 import { type EventBatch, batchColumns } from './event-batch.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';

@@ -8,7 +8,7 @@
  * is known) is sorted by period start on its own (stably), so the result is the comparison sort's
  * in every case.
  */
-import type { Invoice } from '../engine/index.ts';
+import type { Invoice } from '../../engine/index.ts';
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

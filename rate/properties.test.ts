@@ -1,33 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type EngineSnapshot,
-  restoreEngine,
-  snapshotEngine,
-  type EngineState,
-  type Invoice,
-  type Mode,
-  type RerateEvent,
-  type ReratePurchase,
-  type RerateSubscription,
-  type UsageEvent,
-  accountInvariantErrors,
-  accountOf,
-  compileCatalog,
-  complete,
-  completeByHandle,
-  createEngine,
-  drainClosed,
-  jobTypeOf,
-  rerate,
-  subscribeCustomer,
-  submit,
-  submitByHandle,
-  tick,
-  warmAccounts,
-} from './index.ts';
+import { type EngineSnapshot, restoreEngine, snapshotEngine, type EngineState, type Invoice, type Mode, type UsageEvent, accountInvariantErrors, accountOf, compileCatalog, complete, completeByHandle, createEngine, drainClosed, jobTypeOf, subscribeCustomer, submit, submitByHandle, tick, warmAccounts } from '../engine/index.ts';
+import { type RerateEvent, type ReratePurchase, type RerateSubscription, rerate } from './rerate.ts';
 import { referenceBill } from './test/reference-biller.ts';
-import { DAY, HOUR, catalog, midjourneySpec, t } from './test/fixtures.ts';
+import { DAY, HOUR, catalog, midjourneySpec, t } from '../engine/test/fixtures.ts';
 
 const START = t('2026-01-01T00:00:00Z');
 const CUSTOMERS = ['cus_a', 'cus_b', 'cus_c'];

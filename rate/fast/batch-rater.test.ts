@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RerateEvent, type RerateSubscription, rerate } from '../engine/index.ts';
-import { catalog } from '../engine/test/fixtures.ts';
+import { type RerateEvent, type RerateSubscription, rerate } from '../rerate.ts';
+import { catalog } from '../../engine/test/fixtures.ts';
 import { BatchRater } from './batch-rater.ts';
 import { encodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';

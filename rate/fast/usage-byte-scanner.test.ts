@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { InputIssue } from '../scenarios/errors.ts';
-import { catalog } from '../engine/test/fixtures.ts';
+import type { InputIssue } from '../../scenarios/errors.ts';
+import { catalog } from '../../engine/test/fixtures.ts';
 import { decodeKey } from './byte-key-table.ts';
-import { eventFromText } from './usage-event-text.ts';
+import { eventFromText } from '../event-text.ts';
 import { NOT_SCANNED, SCANNED_EVENT, SCANNED_FILTERED, SCANNED_OTHER, UsageByteScanner } from './usage-byte-scanner.ts';
-import { usageLine } from './test/usage-lines.ts';
+import { usageLine } from '../test/usage-lines.ts';
 
 const jobTypeIds = [...catalog.jobTypes.keys()];
 

@@ -3,8 +3,8 @@
  * events nobody is billed for. Scripted: a few customers, a few events, exact invoices.
  */
 import { describe, expect, it } from 'vitest';
-import { type RerateEvent, type RerateSubscription, rerate } from './index.ts';
-import { catalog, t } from './test/fixtures.ts';
+import { type RerateEvent, type RerateSubscription, rerate } from './rerate.ts';
+import { catalog, t } from '../engine/test/fixtures.ts';
 
 const sub = (customerId: string, planId: string, startedAt = '2026-01-01T00:00:00Z'): RerateSubscription => ({ customerId, planId, interval: 'month', startedAt: t(startedAt) });
 const event = (eventId: string, customerId: string, at: string, seconds: number): RerateEvent => ({ eventId, customerId, at: t(at), gpuMs: seconds * 1000, jobType: null });

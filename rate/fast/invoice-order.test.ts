@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Invoice } from '../engine/index.ts';
+import type { Invoice } from '../../engine/index.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';
 
 const CUSTOMERS = ['cus_b', 'cus_a', 'cus_10', 'cus_9', 'é', 'cus_a2'];

@@ -11,8 +11,9 @@
  * general way (rate-inputs.ts), which finds and words every problem. So on the files this reads,
  * it gives exactly what the general way gives; the tests compare both on random files.
  */
-import { type Catalog, type Interval, type RerateSubscription, feeCents, parseIsoMs } from '../engine/index.ts';
-import { lineEnd, nextLine } from './text-lines.ts';
+import { type Catalog, type Interval, feeCents, parseIsoMs } from '../../engine/index.ts';
+import { type RerateSubscription } from '../rerate.ts';
+import { lineEnd, nextLine } from '../text-lines.ts';
 
 const INTERVALS: readonly Interval[] = ['month', 'year'];
 

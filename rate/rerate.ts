@@ -1,5 +1,6 @@
 /**
- * Re-rating: what would these customers have paid under this catalog? A usage export (Dodo usage
+ * Re-rating, the plain path (rate/fast/ holds the fast reader, rate/reference.ts the whole plain
+ * command): what would these customers have paid under this catalog? A usage export (Dodo usage
  * events), the subscriptions and the top-up purchases are replayed in time order through the same
  * calls every driver makes: each event becomes a job that is routed (so usage beyond a hard cap
  * is blocked and usage beyond a Relax plan's allowance goes to Relax, unmetered) and completed
@@ -23,25 +24,30 @@
  *   an export (the allowance is the free threshold; only metered plans price what is over it).
  * The two agree whenever no customer goes past the allowance.
  */
-import type { Catalog, Interval, JobTypeDef } from './catalog.ts';
-import type { Invoice } from './account.ts';
-import { previewInvoice } from './invoice.ts';
 import {
+  type Catalog,
   type EngineState,
-  jobTypeOf,
-  createEngine,
-  handleOf,
-  subscribeCustomer,
+  type Interval,
+  type Invoice,
+  type JobRequest,
+  type JobTypeDef,
   buyTopup,
-  tick,
-  drainClosed,
-  nextTickAt,
-  warmAccounts,
-  changeCustomerPlan,
   cancelCustomer,
-} from './engine.ts';
-import { type JobRequest, dispatchHeldByHandle, submitByHandle } from './router.ts';
-import { chargeCompletionByHandle, chargeMeteredByHandle } from './usage.ts';
+  changeCustomerPlan,
+  chargeCompletionByHandle,
+  chargeMeteredByHandle,
+  createEngine,
+  dispatchHeldByHandle,
+  drainClosed,
+  handleOf,
+  jobTypeOf,
+  nextTickAt,
+  previewInvoice,
+  submitByHandle,
+  subscribeCustomer,
+  tick,
+  warmAccounts,
+} from '../engine/index.ts';
 
 export interface RerateSubscription {
   readonly customerId: string;

@@ -3,15 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RerateResult, rerate } from '../engine/index.ts';
-import { loadCatalog } from '../scenarios/catalog-schema.ts';
-import type { InputIssue } from '../scenarios/errors.ts';
-import { readPurchases, readSubscriptions } from './rate-inputs.ts';
-import { readEvents } from './test/text-export-reader.ts';
-import { type RateFiles, rateFiles } from './rate-run.ts';
+import { type RateFiles, type RateOptions, rateFilesPlainly } from '../reference.ts';
+import { rateFiles } from './rate-files.ts';
 
 const CATALOG = 'scenarios/catalogs/basic-relax.yaml';
-const { catalog } = loadCatalog(CATALOG);
 const dir = mkdtempSync(join(tmpdir(), 'gbl-rate-run-'));
 let traces = 0;
 
@@ -28,14 +23,25 @@ const event = fc.record({
   minute: fc.nat({ max: 60 * 24 * 100 }),
   ms: fc.integer({ min: 0, max: 40 * HOUR }),
   jobType: fc.constantFrom(null, 'image_grid', 'upscale', 'video_sd', 'video_hd'),
+  mode: fc.constantFrom('fast', 'fast', 'fast', 'turbo', 'relax', null),
   spaced: fc.nat({ max: 9 }),
+});
+const change = fc.record({
+  customer: fc.constantFrom(...CUSTOMERS),
+  action: fc.constantFrom('upgrade', 'downgrade', 'cancel'),
+  plan: fc.constantFrom(...PLANS.map(([plan]) => plan)),
+  hour: fc.nat({ max: 24 * 80 }),
 });
 
 const trace = fc.record({
   subscriptions: fc.dictionary(fc.constantFrom(...CUSTOMERS.slice(0, 5)), subscription),
   purchases: fc.array(purchase, { maxLength: 6 }),
   events: fc.array(event, { maxLength: 120 }),
+  changes: fc.array(change, { maxLength: 4 }),
   ordered: fc.boolean(),
+  asMetered: fc.boolean(),
+  /** The window's end, in days from the start (null: none). */
+  endDay: fc.option(fc.integer({ min: 10, max: 120 })),
 });
 
 type Trace = typeof trace extends fc.Arbitrary<infer T> ? T : never;
@@ -50,51 +56,55 @@ function files(value: Trace): RateFiles {
   const events = value.events.map((e) => ({ ...e, at: START + e.minute * 60_000 }));
   if (value.ordered) events.sort((a, b) => a.at - b.at);
   const lines = events.map((e) => {
-    const metadata: Record<string, unknown> = { gpu_seconds: e.ms / 1000, mode: 'fast' };
+    const metadata: Record<string, unknown> = { gpu_seconds: e.ms / 1000 };
+    if (e.mode !== null) metadata.mode = e.mode;
     if (e.jobType !== null) metadata.job_type = e.jobType;
     const line = JSON.stringify({ event_id: e.id, customer_id: e.customer, event_name: 'gpu.fast_seconds', timestamp: new Date(e.at).toISOString(), metadata });
     return e.spaced === 0 ? line.replace(/":/g, '": ') : line; // some lines only the text path reads
   });
-  const paths = { subscriptions: join(dir, `s${traces}.csv`), purchases: join(dir, `p${traces}.csv`), events: join(dir, `e${traces}.jsonl`) };
+  const changes = [
+    'customer_id,action,plan,interval,at',
+    ...value.changes.map((c) => `${c.customer},${c.action},${c.action === 'cancel' ? '' : c.plan},,${new Date(START + c.hour * HOUR).toISOString()}`),
+  ];
+  const paths = { subscriptions: join(dir, `s${traces}.csv`), purchases: join(dir, `p${traces}.csv`), events: join(dir, `e${traces}.jsonl`), changes: join(dir, `c${traces}.csv`) };
   writeFileSync(paths.subscriptions, `${subscriptions.join('\n')}\n`);
   writeFileSync(paths.purchases, `${purchases.join('\n')}\n`);
+  writeFileSync(paths.changes, `${changes.join('\n')}\n`);
   writeFileSync(paths.events, lines.join('\n'));
   return { catalog: CATALOG, ...paths };
 }
 
-/** The reference: the text readers and `rerate` (de-duplicates in input order, sorts by instant). */
-function reference(paths: RateFiles): RerateResult {
-  const issues: InputIssue[] = [];
-  const subscriptions = readSubscriptions(paths.subscriptions, catalog, issues);
-  const purchases = readPurchases(paths.purchases!, catalog, issues);
-  const { events } = readEvents(paths.events, catalog, issues);
-  expect(issues).toEqual([]);
-  return rerate(catalog, subscriptions, purchases, events);
+function options(value: Trace): RateOptions {
+  return { asMetered: value.asMetered, endAt: value.endDay === null ? null : START + value.endDay * 24 * HOUR };
 }
 
-describe('rateFiles', () => {
-  it('rates in this thread exactly as rerate does over the text readers', () => {
+describe('rateFiles (the fast path)', () => {
+  it('rates in this thread exactly as the plain reference (rate/reference.ts) does', () => {
+    let ignored = 0;
     fc.assert(
       fc.property(trace, (value) => {
         const paths = files(value);
-        expect(rateFiles(paths, { readerThread: false })).toEqual(reference(paths));
+        const reference = rateFilesPlainly(paths, options(value));
+        ignored += reference.ignoredEvents.meter_filter;
+        expect(rateFiles(paths, { ...options(value), readerThread: false })).toEqual(reference);
       }),
       { numRuns: 150 },
     );
+    expect(ignored).toBeGreaterThan(100); // the meter's filter was exercised
   });
 
   it('reads on another thread and rates exactly as when it reads in this one', () => {
     fc.assert(
       fc.property(trace, (value) => {
         const paths = files(value);
-        expect(rateFiles(paths, { readerThread: true })).toEqual(rateFiles(paths, { readerThread: false }));
+        expect(rateFiles(paths, { ...options(value), readerThread: true })).toEqual(rateFiles(paths, { ...options(value), readerThread: false }));
       }),
       { numRuns: 20 },
     );
   });
 
   it('reports bad lines read on another thread as those read in this one', () => {
-    const paths = files({ subscriptions: {}, purchases: [], events: [], ordered: true });
+    const paths = files({ subscriptions: {}, purchases: [], events: [], changes: [], ordered: true, asMetered: false, endDay: null });
     writeFileSync(paths.events, '{"event_id":"a","customer_id":"c","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{}}\nnot json\n');
     const message = (readerThread: boolean) => {
       try {
@@ -109,7 +119,7 @@ describe('rateFiles', () => {
   });
 
   it('reports a bad catalog the same with the reader thread started (before the catalog is read) as without', () => {
-    const paths = files({ subscriptions: {}, purchases: [], events: [], ordered: true });
+    const paths = files({ subscriptions: {}, purchases: [], events: [], changes: [], ordered: true, asMetered: false, endDay: null });
     const badCatalog = join(dir, 'bad-catalog.yaml');
     writeFileSync(badCatalog, 'plans: [unclosed\n');
     const message = (readerThread: boolean) => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../engine/test/fixtures.ts';
-import type { InputIssue } from '../scenarios/errors.ts';
+import { catalog } from '../../engine/test/fixtures.ts';
+import type { InputIssue } from '../../scenarios/errors.ts';
 import { cleanSubscriptions } from './clean-subscriptions.ts';
-import { subscriptionsOfText } from './rate-inputs.ts';
+import { subscriptionsOfText } from '../inputs.ts';
 
 /** Cells of every kind: mostly valid, sometimes padded, empty, quoted, unknown or malformed. */
 const customer = fc.oneof({ weight: 8, arbitrary: fc.nat({ max: 30 }).map((n) => `cus_${n}`) }, { weight: 1, arbitrary: fc.constantFrom('', ' cus_1', 'cus_2 ', 'cus_é', 'é_cus', '"cus_3"', 'cus\t4') });

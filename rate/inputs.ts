@@ -4,18 +4,10 @@
  * raises them as one InputError. (The usage export is read by usage-export-reader.ts.)
  */
 import { parse } from 'csv-parse/sync';
-import {
-  type Catalog,
-  type Interval,
-  type RerateChange,
-  type ReratePurchase,
-  type RerateSubscription,
-  feeCents,
-  parseIsoMs,
-} from '../engine/index.ts';
+import { type Catalog, type Interval, feeCents, parseIsoMs } from '../engine/index.ts';
+import { type RerateChange, type ReratePurchase, type RerateSubscription } from './rerate.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { readInputText } from '../scenarios/input-file.ts';
-import { cleanSubscriptions } from './clean-subscriptions.ts';
 import { lineEnd, nextLine } from './text-lines.ts';
 
 interface CsvRow {
@@ -99,10 +91,10 @@ function timestampField(file: string, row: CsvRow, column: string, text: string,
   return at;
 }
 
+/** The subscriptions CSV, every problem recorded with its line and field. */
 export function readSubscriptions(file: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
   const text = readInputText(file, issues);
-  if (text === null) return [];
-  return cleanSubscriptions(text, catalog) ?? subscriptionsOfText(file, text, catalog, issues);
+  return text === null ? [] : subscriptionsOfText(file, text, catalog, issues);
 }
 
 /** The general reading of the subscriptions CSV `text` (from `file`): every problem recorded with its line and field. */

@@ -13,31 +13,24 @@
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Catalog, RerateChange, RerateOptions, ReratePurchase, RerateResult, RerateSubscription } from '../engine/index.ts';
-import { loadCatalog } from '../scenarios/catalog-schema.ts';
-import { InputError, type InputIssue } from '../scenarios/errors.ts';
+import type { Catalog } from '../../engine/index.ts';
+import type { RerateChange, RerateOptions, ReratePurchase, RerateResult, RerateSubscription } from '../rerate.ts';
+import { loadCatalog } from '../../scenarios/catalog-schema.ts';
+import { InputError, type InputIssue } from '../../scenarios/errors.ts';
 import { BatchRater } from './batch-rater.ts';
 import { ByteKeyTable, decodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
 import { BATCH_EVENTS, type BatchTarget, EventStream } from './event-stream.ts';
-import { readChanges, readPurchases, readSubscriptions } from './rate-inputs.ts';
+import { readChanges, readPurchases, subscriptionsOfText } from '../inputs.ts';
+import type { RateFiles, RateOptions } from '../reference.ts';
+import { readInputText } from '../../scenarios/input-file.ts';
+import { cleanSubscriptions } from './clean-subscriptions.ts';
 import { ReaderThread } from './reader-thread.ts';
 import { type SkippedLines, readUsageExport, type UsageSink } from './usage-export-reader.ts';
 
-export interface RateFiles {
-  readonly catalog: string;
-  readonly subscriptions: string;
-  readonly events: string;
-  readonly purchases: string | null;
-  /** `changes.csv`: upgrades, downgrades and cancellations (null: none). */
-  readonly changes?: string | null;
-}
+export type { RateFiles };
 
-export interface RateOptions {
-  /** Bill every event as the meter counted it (Dodo's invoice) instead of replaying it through routing. */
-  readonly asMetered?: boolean;
-  /** The rating window's end (exclusive), ms; null: each open period's natural end. */
-  readonly endAt?: number | null;
+export interface FastRateOptions extends RateOptions {
   /** Read the export on another thread while this one rates. Default: see `defaultReaderThread`. */
   readonly readerThread?: boolean;
 }
@@ -86,7 +79,7 @@ interface ExportRead {
 }
 
 /** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
-export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateResult {
+export function rateFiles(files: RateFiles, options: FastRateOptions = {}): RerateResult {
   // The reader thread loads while this one reads the catalog, and reads the export while this one
   // reads the other inputs.
   const reader = (options.readerThread ?? defaultReaderThread(files.events)) ? new ReaderThread(files.events, expectedEvents(files.events)) : null;
@@ -94,7 +87,9 @@ export function rateFiles(files: RateFiles, options: RateOptions = {}): RerateRe
     const { spec, catalog } = loadCatalog(files.catalog);
     reader?.start(spec);
     const issues: InputIssue[] = [];
-    const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
+    const subscriptionsText = readInputText(files.subscriptions, issues);
+    const subscriptions =
+      subscriptionsText === null ? [] : (cleanSubscriptions(subscriptionsText, catalog) ?? subscriptionsOfText(files.subscriptions, subscriptionsText, catalog, issues));
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
     const changes: RerateChange[] = files.changes ? readChanges(files.changes, catalog, issues) : [];
     const customerIds = [...new Set([...subscriptions, ...purchases].map((input) => input.customerId))];

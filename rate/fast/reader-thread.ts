@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import type { CatalogSpec } from '../engine/index.ts';
+import type { CatalogSpec } from '../../engine/index.ts';
 import type { EventBatch } from './event-batch.ts';
 import type { ReadWorkerData, ReadWorkerReply, ReadWorkerStart } from './read-worker.ts';
 

@@ -2,11 +2,11 @@
  * Test support: the plain text reading of a usage export, every line through JSON.parse and the
  * field checks `engine rate` applies to lines its byte scanner leaves.
  */
-import type { Catalog, RerateEvent } from '../../engine/index.ts';
-import type { InputIssue } from '../../scenarios/errors.ts';
-import { readInputText } from '../../scenarios/input-file.ts';
-import { eventFromText } from '../usage-event-text.ts';
-import type { SkippedLines } from '../usage-export-reader.ts';
+import type { Catalog } from '../engine/index.ts';
+import type { RerateEvent } from './rerate.ts';
+import type { InputIssue } from '../scenarios/errors.ts';
+import { readInputText } from '../scenarios/input-file.ts';
+import { type SkippedLines, eventFromText } from './event-text.ts';
 
 /** Events read from an export. */
 export interface EventRead {

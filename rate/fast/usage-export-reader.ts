@@ -9,11 +9,13 @@
  * its own bytes in the chunk; a decoded line's ids are encoded into a scratch buffer.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Catalog } from '../engine/index.ts';
-import type { InputIssue } from '../scenarios/errors.ts';
-import { readInputText } from '../scenarios/input-file.ts';
+import type { Catalog } from '../../engine/index.ts';
+import type { InputIssue } from '../../scenarios/errors.ts';
+import { readInputText } from '../../scenarios/input-file.ts';
 import { encodeKey } from './byte-key-table.ts';
-import { eventFromText } from './usage-event-text.ts';
+import { type SkippedLines, eventFromText } from '../event-text.ts';
+
+export type { SkippedLines };
 import { NOT_SCANNED, SCANNED_EVENT, SCANNED_FILTERED, UsageByteScanner } from './usage-byte-scanner.ts';
 
 // Module-local copies: the hot loop compares with these (imported bindings are property reads).
@@ -21,11 +23,6 @@ const EVENT = SCANNED_EVENT;
 const UNRECOGNISED = NOT_SCANNED;
 const FILTERED = SCANNED_FILTERED;
 
-/** Valid lines the meter does not count: another event name, or left out by its filter. */
-export interface SkippedLines {
-  other_event_name: number;
-  meter_filter: number;
-}
 
 const CHUNK_BYTES = 4 << 20;
 const NEWLINE = 10;

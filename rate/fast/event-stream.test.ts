@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { loadCatalog } from '../../scenarios/catalog-schema.ts';
 import { type EventBatch, batchColumns } from './event-batch.ts';
 import { BATCH_EVENTS, EventStream } from './event-stream.ts';
 import { readUsageExport } from './usage-export-reader.ts';

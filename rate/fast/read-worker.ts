@@ -13,8 +13,8 @@
  * [3] 1 once the main thread has posted the catalog (it notifies).
  */
 import { type MessagePort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { type CatalogSpec, compileCatalog } from '../engine/catalog.ts';
-import type { InputIssue } from '../scenarios/errors.ts';
+import { type CatalogSpec, compileCatalog } from '../../engine/catalog.ts';
+import type { InputIssue } from '../../scenarios/errors.ts';
 import type { EventBatch } from './event-batch.ts';
 import { type BatchTarget, EventStream } from './event-stream.ts';
 import { type SkippedLines, readUsageExport } from './usage-export-reader.ts';

@@ -6,12 +6,16 @@
  * Kept to what the export reader needs (no CSV or YAML parser), since it is loaded by the thread
  * that reads the export (read-worker.ts), whose start-up delays the rating.
  */
-import type { Catalog, MetadataValue, RerateEvent } from '../engine/index.ts';
+import type { Catalog, MetadataValue } from '../engine/index.ts';
+import type { RerateEvent } from './rerate.ts';
 import { parseIsoMs } from '../engine/calendar.ts';
 import { filterHolds } from '../engine/meter.ts';
 
 /** Why a valid line is not an event the meter counts. */
 export type SkippedLine = 'other_event_name' | 'meter_filter';
+
+/** Valid lines the meter does not count, by reason. */
+export type SkippedLines = Record<SkippedLine, number>;
 import type { InputIssue } from '../scenarios/errors.ts';
 
 function describe(value: unknown): string {

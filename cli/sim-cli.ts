@@ -8,14 +8,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError, parseFlags } from '../scenarios/errors.ts';
-import { loadScenario } from './compile.ts';
-import { summarize, writeOutputs } from './outputs.ts';
-import type { RunReport } from './report.ts';
-import { type ReplicationTask, runReplication } from './run-replication.ts';
-import { summaryTable } from './table.ts';
-import { traceRateCommand } from './trace.ts';
-import type { WorkerReply } from './worker.ts';
+import { UsageError, parseFlags } from './command.ts';
+import { loadScenario } from '../sim/compile.ts';
+import { summarize, writeOutputs } from '../sim/outputs.ts';
+import type { RunReport } from '../sim/report.ts';
+import { type ReplicationTask, runReplication } from '../sim/run-replication.ts';
+import { summaryTable } from '../sim/table.ts';
+import { traceRateCommand } from '../sim/trace.ts';
+import type { WorkerReply } from '../sim/worker.ts';
 
 export const SIM_USAGE = `Usage: npx tsx sim SCENARIO.yaml [flags]
 
@@ -118,7 +118,7 @@ function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProg
   return new Promise((resolve, reject) => {
     let running = 0;
     const startWorker = () => {
-      const worker = new Worker(new URL('./worker-bootstrap.mjs', import.meta.url));
+      const worker = new Worker(new URL('../sim/worker-bootstrap.mjs', import.meta.url));
       running += 1;
       const feed = () => {
         if (next >= tasks.length || failed) {

@@ -6,7 +6,7 @@
  * then re-rates the export sorted. Used by the thread that reads the export, whichever it is
  * (rate-run.ts, read-worker.ts).
  */
-import type { Catalog } from '../engine/index.ts';
+import type { Catalog } from '../../engine/index.ts';
 import { ByteKeyTable, decodeKey, HASH_START, hashByte as hashByteExport, hashFinish as hashFinishExport } from './byte-key-table.ts';
 import { type EventBatch, EventBatchBuilder } from './event-batch.ts';
 import { EventIdSet } from './event-id-set.ts';

@@ -4,14 +4,8 @@
  * lazy advancing). Plan changes and bonus grants are out of its scope. If it and the engine
  * disagree on a random trace, one of them is wrong.
  */
-import {
-  type Catalog,
-  type RerateEvent,
-  type ReratePurchase,
-  type RerateSubscription,
-  addMonthsClamped,
-  relaxAllowed,
-} from '../index.ts';
+import { type Catalog, addMonthsClamped, relaxAllowed } from '../../engine/index.ts';
+import { type RerateEvent, type ReratePurchase, type RerateSubscription } from '../rerate.ts';
 
 export interface ReferenceInvoice {
   customerId: string;

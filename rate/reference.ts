@@ -1,0 +1,48 @@
+/**
+ * `engine rate`, the plain way: every input read as text, the events replayed by `rerate`. This is
+ * the reference a reader meets first and the one the tests hold the fast path to (rate/fast/:
+ * a byte scanner, a reader thread, hash tables over typed arrays), on random exports: both must
+ * give the same result for every input, problems included.
+ *
+ * 1. Read the catalog (scenarios/catalog-schema.ts), the subscriptions, top-up purchases and plan
+ *    changes (inputs.ts) and the usage export, line by line (text-export.ts); collect every
+ *    problem with its file and line.
+ * 2. Keep the events the catalog's meter counts (its event name and filter); count the others.
+ * 3. Replay them with the subscriptions, purchases and changes (`rerate`), as the application
+ *    would route them, or as metered (Dodo's invoice).
+ */
+import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { InputError, type InputIssue } from '../scenarios/errors.ts';
+import { readChanges, readPurchases, readSubscriptions } from './inputs.ts';
+import { type RerateResult, addIgnoredEvents, rerate } from './rerate.ts';
+import { readEvents } from './text-export.ts';
+
+/** The files `engine rate` reads. */
+export interface RateFiles {
+  readonly catalog: string;
+  readonly subscriptions: string;
+  readonly events: string;
+  readonly purchases: string | null;
+  /** `changes.csv`: upgrades, downgrades and cancellations (null: none). */
+  readonly changes?: string | null;
+}
+
+export interface RateOptions {
+  /** Bill every event as the meter counted it (Dodo's invoice) instead of replaying it through routing. */
+  readonly asMetered?: boolean;
+  /** The rating window's end (exclusive), ms; null: each open period's natural end. */
+  readonly endAt?: number | null;
+}
+
+/** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
+export function rateFilesPlainly(files: RateFiles, options: RateOptions = {}): RerateResult {
+  const { catalog } = loadCatalog(files.catalog);
+  const issues: InputIssue[] = [];
+  const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
+  const purchases = files.purchases ? readPurchases(files.purchases, catalog, issues) : [];
+  const changes = files.changes ? readChanges(files.changes, catalog, issues) : [];
+  const { events, skipped } = readEvents(files.events, catalog, issues);
+  if (issues.length > 0) throw new InputError(issues);
+  const result = rerate(catalog, subscriptions, purchases, events, { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null });
+  return { ...result, ignoredEvents: addIgnoredEvents({ ...result.ignoredEvents }, skipped) };
+}
