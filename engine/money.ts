@@ -19,9 +19,9 @@ export interface Rational {
  * - `half_even`: to the nearest cent, halves to the even cent (banker's rounding)
  * - `floor` / `ceil`: toward minus / plus infinity
  */
-export type RoundingRule = 'half_up' | 'half_even' | 'floor' | 'ceil';
+export const ROUNDING_RULES = ['half_up', 'half_even', 'floor', 'ceil'] as const;
 
-export const ROUNDING_RULES: readonly RoundingRule[] = ['half_up', 'half_even', 'floor', 'ceil'];
+export type RoundingRule = (typeof ROUNDING_RULES)[number];
 
 /** Micro-units per meter unit: meter quantities are fixed-point with six decimals. */
 export const MICRO = 1_000_000;

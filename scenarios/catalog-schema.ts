@@ -124,7 +124,7 @@ function pathOf(text: string): (string | number)[] {
 export const catalogSchema = z
   .strictObject({
     currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').describe('ISO 4217 currency of all cents'),
-    rounding: z.enum(ROUNDING_RULES as [string, ...string[]]).optional().describe('the one rounding step of each invoice line: half_up (default), half_even, floor, ceil'),
+    rounding: z.enum(ROUNDING_RULES).optional().describe('the one rounding step of each invoice line: half_up (default), half_even, floor, ceil'),
     meter: meter.describe('the Dodo meter Fast usage is sent to; every path that bills usage applies it (filter included)'),
     burn_order: z
       .array(lotKind)
@@ -199,17 +199,25 @@ export interface LoadedCatalog {
   readonly catalog: Catalog;
 }
 
-function compile(spec: z.output<typeof catalogSchema>): LoadedCatalog {
-  const typed = spec as CatalogSpec;
-  return { spec: typed, catalog: compileCatalog(typed) };
+/**
+ * The validated catalog, compiled. The schema's output type must be the engine's CatalogSpec, with
+ * no cast: the type checker holds the two declarations of the shape to each other.
+ */
+function compile(spec: CatalogSpec): LoadedCatalog {
+  return { spec, catalog: compileCatalog(spec) };
+}
+
+/** The schema's output, checked to be a CatalogSpec. */
+function validated(spec: z.output<typeof catalogSchema>): CatalogSpec {
+  return spec;
 }
 
 /** Reads, validates and compiles a catalog file; throws InputError listing every problem. */
 export function loadCatalog(file: string): LoadedCatalog {
-  return compile(loadYaml(file, catalogSchema));
+  return compile(validated(loadYaml(file, catalogSchema)));
 }
 
 /** Validates and compiles catalog YAML text (`file` names it in errors). */
 export function parseCatalog(file: string, text: string): LoadedCatalog {
-  return compile(parseYaml(file, text, catalogSchema));
+  return compile(validated(parseYaml(file, text, catalogSchema)));
 }

@@ -400,10 +400,10 @@ function loadScenarioCatalog(scenario: Composed, issues: InputIssue[]): Scenario
   }
   const base = collecting(issues, () => parseYaml(catalogFile, catalogText, catalogSchema));
   if (base === null) return none;
-  if (section.data.overrides === undefined) return { spec: base as CatalogSpec, ids: idsOf(base) };
+  if (section.data.overrides === undefined) return { spec: base, ids: idsOf(base) };
   const merged = deepMerge(base, section.data.overrides);
   const result = catalogSchema.safeParse(merged);
-  if (result.success) return { spec: result.data as CatalogSpec, ids: idsOf(result.data) };
+  if (result.success) return { spec: result.data, ids: idsOf(result.data) };
   issues.push(...issuesAt(result.error.issues, scenario.locate, ['catalog', 'overrides']));
   return { spec: null, ids: idsOf(merged) };
 }
