@@ -48,7 +48,7 @@ describe('npx tsx engine rate', () => {
     );
     expect(run.code).toBe(0);
     const output = JSON.parse(run.stdout) as { invoices: InvoiceJson[]; ignored_events: Record<string, number> };
-    expect(output.ignored_events).toEqual({ duplicate: 1, other_event_name: 1, meter_filter: 0, no_subscription: 0, after_window: 0 });
+    expect(output.ignored_events).toEqual({ duplicate: 1, other_event_name: 1, meter_filter: 0, before_subscription: 0, no_subscription: 0, after_window: 0 });
     const invoices = output.invoices;
     const first = invoices[0]!;
     expect(Object.keys(first)).toEqual(['customer_id', 'period_start', 'period_end', 'plan', 'fast_seconds', 'over_allowance_seconds', 'relax_jobs', 'blocked_jobs', 'lines', 'total_cents']);
@@ -154,6 +154,49 @@ describe('npx tsx engine rate', () => {
       `${paths['e.jsonl']}:3: metadata.gpu_seconds: expected seconds >= 0, got -3`,
       `${paths['e.jsonl']}:4: not valid JSON (truncated last line?)`,
     ]);
+  });
+
+  it('refuses instants outside 2000..2100 in every input, with file and line, unless --instants widens the range', () => {
+    const paths = files({
+      's.csv': 'customer_id,plan,interval,started_at\ncus_a,pro,month,2026-01-01T00:00:00Z\ncus_b,pro,month,0000-01-01T00:00:00Z\n',
+      'p.csv': 'customer_id,product,quantity,purchased_at\ncus_a,topup,1,2150-01-02T00:00:00Z\n',
+      'c.csv': 'customer_id,action,plan,interval,at\ncus_a,cancel,,,1999-12-31T23:59:59.999Z\n',
+      'e.jsonl': [usage('a', 'cus_a', '2026-01-10T00:00:00Z', 5), usage('b', 'cus_a', '9999-12-31T00:00:00Z', 5)].join('\n'),
+    });
+    const args = ['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--purchases', paths['p.csv']!, '--changes', paths['c.csv']!];
+    const run = engine(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    const range = 'is outside the accepted range 2000-01-01T00:00:00.000Z .. 2100-01-01T00:00:00.000Z (exclusive; --instants FROM..TO changes it)';
+    expect(run.stderr.trim().split('\n').slice(1)).toEqual([
+      `${paths['s.csv']}:3: started_at: 0000-01-01T00:00:00.000Z ${range}`,
+      `${paths['p.csv']}:2: purchased_at: 2150-01-02T00:00:00.000Z ${range}`,
+      `${paths['c.csv']}:2: at: 1999-12-31T23:59:59.999Z ${range}`,
+      `${paths['e.jsonl']}:2: timestamp: 9999-12-31T00:00:00.000Z ${range}`,
+    ]);
+    const wide = engine([...args, '--instants', '0000-01-01..9999-12-31T23:59:59Z', '--to', '2026-03-01T00:00:00Z', '--json']);
+    expect(wide.stderr).toMatch(/ignored 1 event\(s\), after_window/);
+    expect(wide.code).toBe(0);
+    expect(engine([...args, '--instants', '2100..2000']).stderr).toMatch(/^error: --instants must be FROM\.\.TO/);
+  });
+
+  it('counts events before a subscription starts apart, lists refusals in the JSON, and --strict makes any of it exit 2', () => {
+    const paths = files({
+      's.csv': 'customer_id,plan,interval,started_at\ncus_a,basic,month,2026-01-05T00:00:00Z\n',
+      'p.csv': 'customer_id,product,quantity,purchased_at\ncus_z,topup,2,2026-01-06T00:00:00Z\n',
+      'e.jsonl': [usage('a', 'cus_a', '2026-01-01T00:00:00Z', 5), usage('b', 'cus_a', '2026-01-10T00:00:00Z', 5), usage('c', 'cus_a', '2026-01-11T00:00:00Z', 5, ',"mode":"relax"')].join('\n'),
+    });
+    const args = ['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--purchases', paths['p.csv']!, '--json'];
+    const run = engine(args);
+    expect(run.code).toBe(0);
+    const output = JSON.parse(run.stdout) as { ignored_events: Record<string, number>; refusals: Record<string, unknown>[] };
+    expect(output.ignored_events).toMatchObject({ before_subscription: 1, meter_filter: 1, no_subscription: 0 });
+    expect(output.refusals).toEqual([{ kind: 'topup', customer_id: 'cus_z', purchase: `${paths['p.csv']}:2`, reason: expect.any(String) }]);
+    expect(run.stderr).toMatch(/before_subscription: before the customer's subscription starts/);
+    const strict = engine([...args, '--strict']);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/error: --strict/);
+    expect(strict.stdout).toBe(run.stdout); // the output is still written, then the exit code says it was not clean
   });
 
   it('rejects a missing column, a missing file and bad flags with exit 2', () => {

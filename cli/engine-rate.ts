@@ -8,7 +8,8 @@ import { writeInvoicesJson } from './invoice-json.ts';
 import { writeInvoiceTable } from './invoice-table.ts';
 import { rateFiles } from '../rate/fast/rate-files.ts';
 import { parseIsoMs } from '../engine/index.ts';
-import { rateNotices } from '../rate/notices.ts';
+import { rateNotices, refusalsJson } from '../rate/notices.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS, parseInstantRange } from '../rate/instants.ts';
 
 
 export const RATE_USAGE = `Usage: npx tsx engine rate --catalog C.yaml --subscriptions S.csv --events E.jsonl [flags]
@@ -27,8 +28,12 @@ usage past a Relax plan's allowance goes to Relax: what would these customers ha
                           (allowance as free_threshold, price_per_unit over it): Dodo's invoice
   --to T                  end of the rating window (ISO-8601, exclusive): renewals due before it
                           happen, open periods end at it (default: each period's natural end)
-  --json                  print {"invoices":[...],"ignored_events":{...}} instead of a table
-Ignored events and refusals are summarised on stderr.
+  --instants FROM..TO     instants accepted in every input (default 2000-01-01..2100-01-01);
+                          any other is an input error with its file and line
+  --strict                exit 2 if any event was ignored or any top-up or plan change refused
+  --json                  print {"invoices":[...],"ignored_events":{...},"refusals":[...]} instead
+                          of a table
+Ignored events and refusals are summarised on stderr, counted by reason.
 Exit codes: 0 ok, 2 bad input or flags.`;
 
 interface RateFlags {
@@ -39,6 +44,8 @@ interface RateFlags {
   changes: string | null;
   asMetered: boolean;
   endAt: number | null;
+  instants: InstantRange;
+  strict: boolean;
   json: boolean;
 }
 
@@ -54,6 +61,8 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
         changes: { type: 'string' },
         'as-metered': { type: 'boolean', default: false },
         to: { type: 'string' },
+        instants: { type: 'string' },
+        strict: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -68,6 +77,8 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
   if (missing.length > 0) throw new UsageError(`missing --${missing.join(', --')}\n\n${RATE_USAGE}`);
   const endAt = values.to === undefined ? null : parseIsoMs(values.to);
   if (endAt === null && values.to !== undefined) throw new UsageError(`--to must be an ISO-8601 timestamp with a zone, got "${values.to}"\n\n${RATE_USAGE}`);
+  const instants = values.instants === undefined ? PLAUSIBLE_INSTANTS : parseInstantRange(values.instants);
+  if (instants === null) throw new UsageError(`--instants must be FROM..TO (ISO dates or timestamps, FROM before TO), got "${values.instants}"\n\n${RATE_USAGE}`);
   return {
     catalog: values.catalog!,
     subscriptions: values.subscriptions!,
@@ -76,6 +87,8 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
     changes: values.changes ?? null,
     asMetered: values['as-metered'] ?? false,
     endAt,
+    instants,
+    strict: values.strict ?? false,
     json: values.json ?? false,
   };
 }
@@ -91,12 +104,17 @@ export async function rateMain(argv: string[]): Promise<number> {
     process.stdout.write(`${RATE_USAGE}\n`);
     return 0;
   }
-  const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt });
+  const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt, instants: flags.instants });
   if (flags.json) {
-    writeInvoicesJson(result.invoices, writeOut, { ignored_events: result.ignoredEvents });
+    writeInvoicesJson(result.invoices, writeOut, { ignored_events: result.ignoredEvents, refusals: refusalsJson(result) });
   } else {
     writeInvoiceTable(result.invoices, writeOut);
   }
-  for (const line of rateNotices(result)) process.stderr.write(`${line}\n`);
+  const notices = rateNotices(result);
+  for (const line of notices) process.stderr.write(`${line}\n`);
+  if (flags.strict && notices.length > 0) {
+    process.stderr.write('error: --strict: the export had events that were not billed, or inputs that were refused (above)\n');
+    return 2;
+  }
   return 0;
 }

@@ -17,13 +17,14 @@ export type SkippedLine = 'other_event_name' | 'meter_filter';
 /** Valid lines the meter does not count, by reason. */
 export type SkippedLines = Record<SkippedLine, number>;
 import type { InputIssue } from '../scenarios/errors.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS, instantProblem } from './instants.ts';
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
 /** Validates one parsed JSONL line; returns the event or pushes issues and returns null. */
-function eventFromLine(value: unknown, catalog: Catalog, file: string, line: number, issues: InputIssue[]): RerateEvent | SkippedLine | null {
+function eventFromLine(value: unknown, catalog: Catalog, file: string, line: number, issues: InputIssue[], range: InstantRange): RerateEvent | SkippedLine | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ file, line, message: 'expected a JSON object (one usage event per line)' });
     return null;
@@ -38,6 +39,8 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
   if (issues.length === before && event.event_name !== catalog.meterEventName) return 'other_event_name';
   const at = typeof event.timestamp === 'string' ? parseIsoMs(event.timestamp) : null;
   if (at === null) issues.push({ file, line, path: 'timestamp', message: `expected an ISO-8601 timestamp with a zone, got ${describe(event.timestamp)}` });
+  const outside = at === null ? null : instantProblem(at, range);
+  if (outside !== null) issues.push({ file, line, path: 'timestamp', message: outside });
   const metadata = event.metadata;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     issues.push({ file, line, path: 'metadata', message: `expected an object, got ${describe(metadata)}` });
@@ -73,7 +76,15 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
  * without a line break (a truncated write, if it is not JSON). Returns the event, why the meter
  * does not count it (another event name, or its filter), or null after recording the line's problems.
  */
-export function eventFromText(raw: string, catalog: Catalog, file: string, line: number, last: boolean, issues: InputIssue[]): RerateEvent | SkippedLine | null {
+export function eventFromText(
+  raw: string,
+  catalog: Catalog,
+  file: string,
+  line: number,
+  last: boolean,
+  issues: InputIssue[],
+  range: InstantRange = PLAUSIBLE_INSTANTS,
+): RerateEvent | SkippedLine | null {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -81,5 +92,5 @@ export function eventFromText(raw: string, catalog: Catalog, file: string, line:
     issues.push({ file, line, message: last ? 'not valid JSON (truncated last line?)' : 'not valid JSON' });
     return null;
   }
-  return eventFromLine(value, catalog, file, line, issues);
+  return eventFromLine(value, catalog, file, line, issues, range);
 }

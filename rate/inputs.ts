@@ -8,6 +8,7 @@ import { type Catalog, type Interval, feeCents, parseIsoMs } from '../engine/ind
 import { type RerateChange, type ReratePurchase, type RerateSubscription } from './rerate.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { readInputText } from '../scenarios/input-file.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS, instantProblem } from './instants.ts';
 import { lineEnd, nextLine } from './text-lines.ts';
 
 interface CsvRow {
@@ -83,22 +84,21 @@ function cell(table: CsvTable, row: CsvRow, column: string): string {
   return index === undefined ? '' : (row.cells[index] ?? '');
 }
 
-function timestampField(file: string, row: CsvRow, column: string, text: string, issues: InputIssue[]): number | null {
+function timestampField(file: string, row: CsvRow, column: string, text: string, issues: InputIssue[], range: InstantRange): number | null {
   const at = parseIsoMs(text);
-  if (at === null) {
-    issues.push({ file, line: row.line, path: column, message: `expected an ISO-8601 timestamp with a zone, got "${text}"` });
-  }
-  return at;
+  const problem = at === null ? `expected an ISO-8601 timestamp with a zone, got "${text}"` : instantProblem(at, range);
+  if (problem !== null) issues.push({ file, line: row.line, path: column, message: problem });
+  return problem === null ? at : null;
 }
 
 /** The subscriptions CSV, every problem recorded with its line and field. */
-export function readSubscriptions(file: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
+export function readSubscriptions(file: string, catalog: Catalog, issues: InputIssue[], range: InstantRange = PLAUSIBLE_INSTANTS): RerateSubscription[] {
   const text = readInputText(file, issues);
-  return text === null ? [] : subscriptionsOfText(file, text, catalog, issues);
+  return text === null ? [] : subscriptionsOfText(file, text, catalog, issues, range);
 }
 
 /** The general reading of the subscriptions CSV `text` (from `file`): every problem recorded with its line and field. */
-export function subscriptionsOfText(file: string, text: string, catalog: Catalog, issues: InputIssue[]): RerateSubscription[] {
+export function subscriptionsOfText(file: string, text: string, catalog: Catalog, issues: InputIssue[], range: InstantRange = PLAUSIBLE_INSTANTS): RerateSubscription[] {
   const table = csvTable(file, text, ['customer_id', 'plan', 'interval', 'started_at'], issues);
   const subscriptions: RerateSubscription[] = [];
   const firstLine = new Map<string, number>();
@@ -121,7 +121,7 @@ export function subscriptionsOfText(file: string, text: string, catalog: Catalog
     } else if (plan !== undefined && feeCents(plan, interval) === null) {
       issues.push({ file, line: row.line, path: 'interval', message: `plan "${planId}" has no ${interval}ly price` });
     }
-    const startedAt = timestampField(file, row, 'started_at', cell(table, row, 'started_at'), issues);
+    const startedAt = timestampField(file, row, 'started_at', cell(table, row, 'started_at'), issues, range);
     if (issues.length === before && startedAt !== null) {
       subscriptions.push({ customerId, planId, interval: interval as Interval, startedAt });
     }
@@ -129,7 +129,7 @@ export function subscriptionsOfText(file: string, text: string, catalog: Catalog
   return subscriptions;
 }
 
-export function readPurchases(file: string, catalog: Catalog, issues: InputIssue[]): ReratePurchase[] {
+export function readPurchases(file: string, catalog: Catalog, issues: InputIssue[], range: InstantRange = PLAUSIBLE_INSTANTS): ReratePurchase[] {
   const table = readCsv(file, ['customer_id', 'product', 'quantity', 'purchased_at'], issues);
   const purchases: ReratePurchase[] = [];
   for (const row of table.rows) {
@@ -144,7 +144,7 @@ export function readPurchases(file: string, catalog: Catalog, issues: InputIssue
     }
     const hours = /^\d{1,6}$/.test(quantity) ? Number(quantity) : Number.NaN;
     if (!(hours >= 1)) issues.push({ file, line: row.line, path: 'quantity', message: `expected whole hours >= 1, got "${quantity}"` });
-    const purchasedAt = timestampField(file, row, 'purchased_at', cell(table, row, 'purchased_at'), issues);
+    const purchasedAt = timestampField(file, row, 'purchased_at', cell(table, row, 'purchased_at'), issues, range);
     if (issues.length === before && purchasedAt !== null) {
       purchases.push({ customerId, purchaseId: `${file}:${row.line}`, hours, purchasedAt });
     }
@@ -158,7 +158,7 @@ const CHANGE_ACTIONS = ['upgrade', 'downgrade', 'cancel'] as const;
  * `changes.csv`: `customer_id,action,plan,interval,at`, one plan change a row (action upgrade,
  * downgrade or cancel; plan and interval empty for cancel, interval empty for the current one).
  */
-export function readChanges(file: string, catalog: Catalog, issues: InputIssue[]): RerateChange[] {
+export function readChanges(file: string, catalog: Catalog, issues: InputIssue[], range: InstantRange = PLAUSIBLE_INSTANTS): RerateChange[] {
   const table = readCsv(file, ['customer_id', 'action', 'plan', 'interval', 'at'], issues);
   const changes: RerateChange[] = [];
   const known = [...catalog.plans.keys()].join(', ');
@@ -180,7 +180,7 @@ export function readChanges(file: string, catalog: Catalog, issues: InputIssue[]
     if (!cancelling && interval !== '' && interval !== 'month' && interval !== 'year') {
       issues.push({ file, line: row.line, path: 'interval', message: `expected month, year or empty (the current interval), got "${interval}"` });
     }
-    const at = timestampField(file, row, 'at', cell(table, row, 'at'), issues);
+    const at = timestampField(file, row, 'at', cell(table, row, 'at'), issues, range);
     if (issues.length === before && at !== null) {
       changes.push({
         customerId,

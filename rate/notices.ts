@@ -10,9 +10,24 @@ const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
   duplicate: 'an event_id already seen (the first counts)',
   other_event_name: "another event name than the catalog meter's",
   meter_filter: "left out by the meter's filter (Relax is never billed)",
-  no_subscription: 'no active subscription for the customer at that instant',
+  before_subscription: "before the customer's subscription starts",
+  no_subscription: 'no active subscription for the customer at that instant (none, or ended)',
   after_window: 'at or after the end of the rating window (--to)',
 };
+
+/** The refused top-ups and plan changes, for `--json` (`refusals`). */
+export function refusalsJson(result: RerateResult): Record<string, unknown>[] {
+  return [
+    ...result.refusedPurchases.map((refusal) => ({ kind: 'topup', customer_id: refusal.customerId, purchase: refusal.purchaseId, reason: refusal.reason })),
+    ...result.refusedChanges.map(({ change, reason }) => ({
+      kind: change.action,
+      customer_id: change.customerId,
+      plan: change.planId,
+      at: formatIsoMs(change.at),
+      reason,
+    })),
+  ];
+}
 
 /** One line per reason with events, then one per refusal. */
 export function rateNotices(result: RerateResult): string[] {

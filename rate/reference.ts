@@ -15,6 +15,7 @@ import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { readChanges, readPurchases, readSubscriptions } from './inputs.ts';
 import { type RerateResult, addIgnoredEvents, rerate } from './rerate.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from './instants.ts';
 import { readEvents } from './text-export.ts';
 
 /** The files `engine rate` reads. */
@@ -32,16 +33,19 @@ export interface RateOptions {
   readonly asMetered?: boolean;
   /** The rating window's end (exclusive), ms; null: each open period's natural end. */
   readonly endAt?: number | null;
+  /** Accepted instants (default 2000 to 2100): any other is an input error with its file and line. */
+  readonly instants?: InstantRange;
 }
 
 /** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
 export function rateFilesPlainly(files: RateFiles, options: RateOptions = {}): RerateResult {
   const { catalog } = loadCatalog(files.catalog);
+  const range = options.instants ?? PLAUSIBLE_INSTANTS;
   const issues: InputIssue[] = [];
-  const subscriptions = readSubscriptions(files.subscriptions, catalog, issues);
-  const purchases = files.purchases ? readPurchases(files.purchases, catalog, issues) : [];
-  const changes = files.changes ? readChanges(files.changes, catalog, issues) : [];
-  const { events, skipped } = readEvents(files.events, catalog, issues);
+  const subscriptions = readSubscriptions(files.subscriptions, catalog, issues, range);
+  const purchases = files.purchases ? readPurchases(files.purchases, catalog, issues, range) : [];
+  const changes = files.changes ? readChanges(files.changes, catalog, issues, range) : [];
+  const { events, skipped } = readEvents(files.events, catalog, issues, range);
   if (issues.length > 0) throw new InputError(issues);
   const result = rerate(catalog, subscriptions, purchases, events, { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null });
   return { ...result, ignoredEvents: addIgnoredEvents({ ...result.ignoredEvents }, skipped) };

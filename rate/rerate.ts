@@ -96,13 +96,13 @@ export interface RerateOptions {
 }
 
 /** Why an event of the export was not billed. */
-export const IGNORED_REASONS = ['duplicate', 'other_event_name', 'meter_filter', 'no_subscription', 'after_window'] as const;
+export const IGNORED_REASONS = ['duplicate', 'other_event_name', 'meter_filter', 'before_subscription', 'no_subscription', 'after_window'] as const;
 export type IgnoredReason = (typeof IGNORED_REASONS)[number];
 export type IgnoredEvents = { [reason in IgnoredReason]: number };
 
 /** Counts of ignored events, all zero. */
 export function noIgnoredEvents(): IgnoredEvents {
-  return { duplicate: 0, other_event_name: 0, meter_filter: 0, no_subscription: 0, after_window: 0 };
+  return { duplicate: 0, other_event_name: 0, meter_filter: 0, before_subscription: 0, no_subscription: 0, after_window: 0 };
 }
 
 /** `into` plus `more`, reason by reason (changes `into`). */
@@ -182,6 +182,9 @@ export class Rerater {
   private readonly asMetered: boolean;
   /** The window's end (exclusive), or +infinity. */
   private readonly endAt: number;
+  /** When each subscribed customer's first subscription starts; the customer id of each handle. */
+  private readonly firstStartAt = new Map<string, number>();
+  private readonly customerIds: string[] = [];
   private readonly closed: Invoice[] = [];
   /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
   private readonly pendingHandles: number[] = [];
@@ -202,6 +205,9 @@ export class Rerater {
     this.changes = orderChanges(subscriptions, purchases, options.changes ?? []);
     this.asMetered = options.asMetered ?? false;
     this.endAt = options.endAt ?? Number.POSITIVE_INFINITY;
+    for (const { customerId, startedAt } of subscriptions) {
+      this.firstStartAt.set(customerId, Math.min(startedAt, this.firstStartAt.get(customerId) ?? Number.POSITIVE_INFINITY));
+    }
   }
 
   /** Adds the next event of the export (see the class comment). */
@@ -223,7 +229,9 @@ export class Rerater {
 
   /** The handle of the customer's account (created on first use, as any engine call would). */
   handle(customerId: string): number {
-    return handleOf(this.state, customerId);
+    const handle = handleOf(this.state, customerId);
+    this.customerIds[handle] = customerId;
+    return handle;
   }
 
   /**
@@ -331,16 +339,23 @@ export class Rerater {
     const { state } = this;
     const handle = this.pendingHandles[slot]!;
     if (this.asMetered) {
-      if (!chargeMeteredByHandle(state, handle, this.pendingGpuMs[slot]!, at)) this.ignored.no_subscription += 1;
+      if (!chargeMeteredByHandle(state, handle, this.pendingGpuMs[slot]!, at)) this.unsubscribed(handle, at);
       return;
     }
     const decision = submitByHandle(state, handle, this.pendingRequests[slot]!, at);
     if (decision.mode === 'blocked') {
-      if (decision.reason === 'no_active_subscription') this.ignored.no_subscription += 1;
+      if (decision.reason === 'no_active_subscription') this.unsubscribed(handle, at);
       return;
     }
     if (decision.start === 'queued') dispatchHeldByHandle(state, handle, decision.mode);
     chargeCompletionByHandle(state, handle, decision.mode, this.pendingGpuMs[slot]!, at);
+  }
+
+  /** Counts an event of a customer without an active subscription at `at`: not yet, or not (any more). */
+  private unsubscribed(handle: number, at: number): void {
+    const startAt = this.firstStartAt.get(this.customerIds[handle]!);
+    if (startAt !== undefined && at < startAt) this.ignored.before_subscription += 1;
+    else this.ignored.no_subscription += 1;
   }
 
   private catchUp(at: number): void {

@@ -7,6 +7,7 @@ import type { RerateEvent } from './rerate.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { readInputText } from '../scenarios/input-file.ts';
 import { type SkippedLines, eventFromText } from './event-text.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from './instants.ts';
 
 /** Events read from an export. */
 export interface EventRead {
@@ -19,7 +20,7 @@ export interface EventRead {
  * Reads a usage export into event objects, line by line as text with `eventFromText`: the
  * reference reading the tests hold the byte reader (usage-export-reader.ts) to.
  */
-export function readEvents(file: string, catalog: Catalog, issues: InputIssue[]): EventRead {
+export function readEvents(file: string, catalog: Catalog, issues: InputIssue[], range: InstantRange = PLAUSIBLE_INSTANTS): EventRead {
   const text = readInputText(file, issues);
   const events: RerateEvent[] = [];
   const skipped: SkippedLines = { other_event_name: 0, meter_filter: 0 };
@@ -33,7 +34,7 @@ export function readEvents(file: string, catalog: Catalog, issues: InputIssue[])
     const raw = text.slice(start, end).trim();
     start = end + 1;
     if (raw === '') continue;
-    const event = eventFromText(raw, catalog, file, line, end === text.length, issues);
+    const event = eventFromText(raw, catalog, file, line, end === text.length, issues, range);
     if (typeof event === 'string') skipped[event] += 1;
     else if (event !== null) events.push(event);
   }

@@ -23,6 +23,7 @@ const DIRECT_ENGINE_IMPORTS: Readonly<Record<string, string>> = {
   // engine: its start-up delays the rating (see rate/fast/read-worker.ts).
   'rate/fast/read-worker.ts -> engine/catalog.ts': 'reader worker start-up',
   'rate/event-text.ts -> engine/calendar.ts': 'reader worker start-up',
+  'rate/instants.ts -> engine/calendar.ts': 'reader worker start-up',
   'rate/fast/usage-byte-scanner.ts -> engine/calendar.ts': 'reader worker start-up',
   'rate/event-text.ts -> engine/meter.ts': 'reader worker start-up (the meter filter)',
   'rate/fast/usage-byte-scanner.ts -> engine/meter.ts': 'reader worker start-up (the meter filter)',

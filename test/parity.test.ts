@@ -40,7 +40,7 @@ function rateTrace(dir: string, endAt: number, events = join(dir, 'usage.jsonl')
   );
   // A job admitted before a cancellation took effect may complete after it: its event is sent,
   // and no subscription's meter counts it (the simulator's invoices do not either).
-  expect({ ...result.ignoredEvents, no_subscription: 0 }).toEqual({ duplicate: 0, other_event_name: 0, meter_filter: 0, no_subscription: 0, after_window: 0 });
+  expect({ ...result.ignoredEvents, no_subscription: 0 }).toEqual({ duplicate: 0, other_event_name: 0, meter_filter: 0, before_subscription: 0, no_subscription: 0, after_window: 0 });
   expect(result.ignoredEvents.no_subscription).toBeLessThan(10);
   return billed(result.invoices.map(invoiceJson));
 }

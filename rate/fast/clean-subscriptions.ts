@@ -12,6 +12,7 @@
  * it gives exactly what the general way gives; the tests compare both on random files.
  */
 import { type Catalog, type Interval, feeCents, parseIsoMs } from '../../engine/index.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
 import { type RerateSubscription } from '../rerate.ts';
 import { lineEnd, nextLine } from '../text-lines.ts';
 
@@ -51,7 +52,7 @@ function intervalAt(intervals: readonly Interval[], text: string, start: number,
 }
 
 /** The subscriptions of a CSV whose every row is plainly valid, in row order; null otherwise. */
-export function cleanSubscriptions(text: string, catalog: Catalog): RerateSubscription[] | null {
+export function cleanSubscriptions(text: string, catalog: Catalog, range: InstantRange = PLAUSIBLE_INSTANTS): RerateSubscription[] | null {
   if (text.includes('"')) return null;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let end = lineEnd(body, 0);
@@ -93,7 +94,7 @@ export function cleanSubscriptions(text: string, catalog: Catalog): RerateSubscr
     const interval = plan === null ? null : intervalAt(plan.intervals, body, intervalStart, intervalEnd);
     if (plan === null || interval === null) return null;
     const startedAt = parseIsoMs(body.slice(startedStart, startedEnd));
-    if (startedAt === null) return null;
+    if (startedAt === null || startedAt < range.fromAt || startedAt >= range.toAt) return null;
     const customerId = body.slice(customerStart, customerEnd);
     const before = seen.size;
     seen.add(customerId);

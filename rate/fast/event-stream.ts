@@ -11,6 +11,7 @@ import { ByteKeyTable, decodeKey, HASH_START, hashByte as hashByteExport, hashFi
 import { type EventBatch, EventBatchBuilder } from './event-batch.ts';
 import { EventIdSet } from './event-id-set.ts';
 import { readUsageExport, type UsageSink } from './usage-export-reader.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
 
 /** Events per batch. */
 export const BATCH_EVENTS = 4096;
@@ -48,11 +49,12 @@ export class EventStream implements UsageSink {
     eventsFile: string,
     catalog: Catalog,
     expectedEvents: number,
+    range: InstantRange = PLAUSIBLE_INSTANTS,
   ) {
     // Ids out of ascending order: the ids before come from reading the export again up to there.
     const history = (count: number, table: ByteKeyTable) => {
       const sink: UsageSink = { event: (bytes, idStart, idEnd) => void table.add(bytes, idStart, idEnd) };
-      readUsageExport(eventsFile, catalog, [], sink, { maxEvents: count });
+      readUsageExport(eventsFile, catalog, [], sink, { maxEvents: count, range });
     };
     this.eventIds = new EventIdSet(history, expectedEvents);
     this.batch = new EventBatchBuilder(BATCH_EVENTS, (bytes) => target.lend(bytes));

@@ -25,6 +25,7 @@ import { readChanges, readPurchases, subscriptionsOfText } from '../inputs.ts';
 import type { RateFiles, RateOptions } from '../reference.ts';
 import { readInputText } from '../../scenarios/input-file.ts';
 import { cleanSubscriptions } from './clean-subscriptions.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
 import { ReaderThread } from './reader-thread.ts';
 import { type SkippedLines, readUsageExport, type UsageSink } from './usage-export-reader.ts';
 
@@ -63,6 +64,7 @@ export function defaultReaderThread(eventsFile: string): boolean {
 
 interface RateInputs {
   readonly catalog: Catalog;
+  readonly range: InstantRange;
   readonly subscriptions: readonly RerateSubscription[];
   readonly purchases: readonly ReratePurchase[];
   readonly options: RerateOptions;
@@ -85,18 +87,21 @@ export function rateFiles(files: RateFiles, options: FastRateOptions = {}): Rera
   const reader = (options.readerThread ?? defaultReaderThread(files.events)) ? new ReaderThread(files.events, expectedEvents(files.events)) : null;
   try {
     const { spec, catalog } = loadCatalog(files.catalog);
-    reader?.start(spec);
+    const range = options.instants ?? PLAUSIBLE_INSTANTS;
+    reader?.start(spec, range);
     const issues: InputIssue[] = [];
     const subscriptionsText = readInputText(files.subscriptions, issues);
     const subscriptions =
-      subscriptionsText === null ? [] : (cleanSubscriptions(subscriptionsText, catalog) ?? subscriptionsOfText(files.subscriptions, subscriptionsText, catalog, issues));
-    const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues);
-    const changes: RerateChange[] = files.changes ? readChanges(files.changes, catalog, issues) : [];
+      subscriptionsText === null
+        ? []
+        : (cleanSubscriptions(subscriptionsText, catalog, range) ?? subscriptionsOfText(files.subscriptions, subscriptionsText, catalog, issues, range));
+    const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues, range);
+    const changes: RerateChange[] = files.changes ? readChanges(files.changes, catalog, issues, range) : [];
     const customerIds = [...new Set([...subscriptions, ...purchases].map((input) => input.customerId))];
     const rerateOptions: RerateOptions = { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null };
-    const inputs: RateInputs = { catalog, subscriptions, purchases, options: rerateOptions, customerIds };
+    const inputs: RateInputs = { catalog, range, subscriptions, purchases, options: rerateOptions, customerIds };
     const rater = new BatchRater(catalog, subscriptions, purchases, customerIds, rerateOptions);
-    const read = reader === null ? readHere(files.events, catalog, rater) : readOnThread(reader, rater);
+    const read = reader === null ? readHere(files.events, catalog, range, rater) : readOnThread(reader, rater);
     issues.push(...read.issues);
     if (issues.length > 0) throw new InputError(issues);
     return read.ordered ? rater.finish({ ...read.skipped, duplicate: read.duplicates }) : rateSorted(files.events, inputs);
@@ -118,10 +123,10 @@ function rateAtOnce(rater: BatchRater): BatchTarget {
 }
 
 /** Reads the export in this thread, rating each batch as it is filled. */
-function readHere(eventsFile: string, catalog: Catalog, rater: BatchRater): ExportRead {
+function readHere(eventsFile: string, catalog: Catalog, range: InstantRange, rater: BatchRater): ExportRead {
   const issues: InputIssue[] = [];
-  const stream = new EventStream(rateAtOnce(rater), eventsFile, catalog, expectedEvents(eventsFile));
-  const skipped = readUsageExport(eventsFile, catalog, issues, stream);
+  const stream = new EventStream(rateAtOnce(rater), eventsFile, catalog, expectedEvents(eventsFile), range);
+  const skipped = readUsageExport(eventsFile, catalog, issues, stream, { range });
   stream.flush();
   return { issues, ordered: stream.ordered, duplicates: stream.duplicates, skipped };
 }
@@ -174,7 +179,7 @@ class EventCollector implements UsageSink {
 /** Re-reads an export that is not in time order and rates its events sorted, as `rerate` does. */
 function rateSorted(eventsFile: string, inputs: RateInputs): RerateResult {
   const events = new EventCollector(expectedEvents(eventsFile));
-  const skipped = readUsageExport(eventsFile, inputs.catalog, [], events); // read without problems the first time
+  const skipped = readUsageExport(eventsFile, inputs.catalog, [], events, { range: inputs.range }); // read without problems the first time
   const rater = new BatchRater(inputs.catalog, inputs.subscriptions, inputs.purchases, inputs.customerIds, inputs.options);
   const target = rateAtOnce(rater);
   const batch = new EventBatchBuilder(BATCH_EVENTS, (bytes) => target.lend(bytes));

@@ -18,6 +18,7 @@ import type { InputIssue } from '../../scenarios/errors.ts';
 import type { EventBatch } from './event-batch.ts';
 import { type BatchTarget, EventStream } from './event-stream.ts';
 import { type SkippedLines, readUsageExport } from './usage-export-reader.ts';
+import type { InstantRange } from '../instants.ts';
 
 export interface ReadWorkerData {
   /** This module's file path (the bootstrap requires it). */
@@ -33,6 +34,7 @@ export interface ReadWorkerData {
 /** What the main thread posts once it has read the catalog. */
 export interface ReadWorkerStart {
   readonly spec: CatalogSpec;
+  readonly range: InstantRange;
 }
 
 export type ReadWorkerReply =
@@ -87,18 +89,19 @@ function ringTarget(): BatchTarget {
 }
 
 /** The catalog the main thread posts (it may still be reading it). */
-function postedSpec(): CatalogSpec {
+function posted(): ReadWorkerStart {
   while (Atomics.load(signal, 3) === 0) Atomics.wait(signal, 3, 0, WAIT_SLICE_MS);
   const message = receiveMessageOnPort(data.port);
   if (message === undefined) throw new Error('the catalog was announced but not posted');
-  return (message.message as ReadWorkerStart).spec;
+  return message.message as ReadWorkerStart;
 }
 
 try {
-  const catalog = compileCatalog(postedSpec());
+  const { spec, range } = posted();
+  const catalog = compileCatalog(spec);
   const issues: InputIssue[] = [];
-  const stream = new EventStream(ringTarget(), data.file, catalog, data.expectedEvents);
-  const skipped = readUsageExport(data.file, catalog, issues, stream);
+  const stream = new EventStream(ringTarget(), data.file, catalog, data.expectedEvents, range);
+  const skipped = readUsageExport(data.file, catalog, issues, stream, { range });
   stream.flush();
   send({ kind: 'done', issues, ordered: stream.ordered, duplicates: stream.duplicates, skipped, lastAt: stream.lastAt });
 } catch (error) {

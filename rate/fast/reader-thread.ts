@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import type { CatalogSpec } from '../../engine/index.ts';
 import type { EventBatch } from './event-batch.ts';
+import type { InstantRange } from '../instants.ts';
 import type { ReadWorkerData, ReadWorkerReply, ReadWorkerStart } from './read-worker.ts';
 
 /**
@@ -50,8 +51,8 @@ export class ReaderThread {
   }
 
   /** Lets the worker read, under this catalog. */
-  start(spec: CatalogSpec): void {
-    const start: ReadWorkerStart = { spec };
+  start(spec: CatalogSpec, range: InstantRange): void {
+    const start: ReadWorkerStart = { spec, range };
     this.port.postMessage(start);
     Atomics.store(this.signal, 3, 1);
     Atomics.notify(this.signal, 3);

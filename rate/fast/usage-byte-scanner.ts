@@ -19,6 +19,7 @@
  */
 import { daysFromCivil, daysInMonth } from '../../engine/calendar.ts';
 import { type MeterFilter, type MetadataValue, filterHolds, filterKeys } from '../../engine/meter.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
 
 const MS_PER_DAY = 86_400_000;
 import { encodeKey } from './byte-key-table.ts';
@@ -245,7 +246,13 @@ export class UsageByteScanner {
   /** The meter's filter (null: none) and the verdicts of the value bytes met so far. */
   private readonly filter: FilterVerdicts | null;
 
-  constructor(meterEventName: string, meterKey: string, jobTypeIds: readonly string[], filter: MeterFilter | null = null) {
+  /** Accepted instants (rate/instants.ts): a line outside them is left to the text path, which reports it. */
+  private readonly fromAt: number;
+  private readonly toAt: number;
+
+  constructor(meterEventName: string, meterKey: string, jobTypeIds: readonly string[], filter: MeterFilter | null = null, range: InstantRange = PLAUSIBLE_INSTANTS) {
+    this.fromAt = range.fromAt;
+    this.toAt = range.toAt;
     this.meterEventName = nameBytes(meterEventName);
     this.meterKey = nameBytes(meterKey);
     this.filter = filter ? new FilterVerdicts(filter, meterKey) : null;
@@ -334,7 +341,9 @@ export class UsageByteScanner {
     const minutes = digits(bytes, at + 14, 2);
     const seconds = digits(bytes, at + 17, 2);
     if (millis < 0 || hours < 0 || hours > 23 || minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59) return -1;
-    this.at = this.dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+    const instant = this.dayMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+    if (instant < this.fromAt || instant >= this.toAt) return -1;
+    this.at = instant;
     return close;
   }
 

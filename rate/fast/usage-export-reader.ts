@@ -14,6 +14,7 @@ import type { InputIssue } from '../../scenarios/errors.ts';
 import { readInputText } from '../../scenarios/input-file.ts';
 import { encodeKey } from './byte-key-table.ts';
 import { type SkippedLines, eventFromText } from '../event-text.ts';
+import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
 
 export type { SkippedLines };
 import { NOT_SCANNED, SCANNED_EVENT, SCANNED_FILTERED, UsageByteScanner } from './usage-byte-scanner.ts';
@@ -46,6 +47,8 @@ export interface ReadOptions {
   readonly chunkBytes?: number;
   /** Stop after this many events were passed to the sink (the rest of the file is not read). */
   readonly maxEvents?: number;
+  /** Accepted instants (default PLAUSIBLE_INSTANTS); others are input errors. */
+  readonly range?: InstantRange;
 }
 
 /** Reads `file`, recording every bad line in `issues`; returns the valid lines the meter does not count. */
@@ -57,7 +60,7 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
     readInputText(file, issues);
     return { other_event_name: 0, meter_filter: 0 };
   }
-  const reader = new ExportReader(file, catalog, issues, sink, options.maxEvents ?? Number.POSITIVE_INFINITY);
+  const reader = new ExportReader(file, catalog, issues, sink, options.maxEvents ?? Number.POSITIVE_INFINITY, options.range ?? PLAUSIBLE_INSTANTS);
   try {
     reader.read(descriptor, options.chunkBytes ?? CHUNK_BYTES);
   } catch (error) {
@@ -84,10 +87,11 @@ class ExportReader {
     private readonly issues: InputIssue[],
     private readonly sink: UsageSink,
     maxEvents: number,
+    private readonly range: InstantRange,
   ) {
     this.eventsLeft = maxEvents;
     const ids = jobTypeIds(catalog);
-    this.scanner = new UsageByteScanner(catalog.meterEventName, catalog.meterKey, ids, catalog.meter.filter ?? null);
+    this.scanner = new UsageByteScanner(catalog.meterEventName, catalog.meterKey, ids, catalog.meter.filter ?? null, range);
     this.jobTypeCodes = new Map(ids.map((id, index) => [id, index + 1]));
   }
 
@@ -146,7 +150,7 @@ class ExportReader {
   private decodedLine(text: string, last: boolean): void {
     const raw = text.trim();
     if (raw === '') return;
-    const event = eventFromText(raw, this.catalog, this.file, this.line, last, this.issues);
+    const event = eventFromText(raw, this.catalog, this.file, this.line, last, this.issues, this.range);
     if (typeof event === 'string') {
       this.skipped[event] += 1;
       return;
