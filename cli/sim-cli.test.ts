@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ describe('npx tsx sim', () => {
 
   it('writes a trace of replication 0 (worker or not) and prints the command that re-rates it', () => {
     const [one, two] = [outDir(), outDir()];
-    const traces = [join(one, 'trace'), join(two, 'trace')];
+    const traces = [join(outDir(), 'trace'), join(outDir(), 'trace')];
     const single = sim([SMALL, '--out', one, '--trace', traces[0]!]);
     expect(single.code).toBe(0);
     expect(sim([SMALL, '--out', two, '--trace', traces[1]!, '--replications', '2', '--workers', '2']).code).toBe(0);
@@ -116,5 +116,54 @@ describe('npx tsx sim', () => {
     expect(sim(['no/such.yaml']).stderr).toContain('no/such.yaml: file not found');
     expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('previous run');
     expect(existsSync(join(dir, 'tiers.csv'))).toBe(false);
+  });
+
+  it('replaces the output folder whole: files of an earlier run that this one did not write go', () => {
+    const dir = join(outDir(), 'run');
+    expect(sim([SMALL, '--out', dir, '--jobs']).code).toBe(0);
+    const withJobs = hashes(dir);
+    expect(sim([SMALL, '--out', dir]).code).toBe(0);
+    const now = hashes(dir);
+    expect(Object.keys(now)).toEqual(['customers.csv', 'hourly.csv', 'summary.json', 'tiers.csv']);
+    for (const name of ['customers.csv', 'hourly.csv', 'tiers.csv']) expect(now[name], name).toBe(withJobs[name]);
+    expect(readdirSync(join(dir, '..'))).toEqual(['run']); // no staging folder left beside it
+  });
+
+  it('refuses, before any work, an --out that is a file, lies in a file, is empty, holds inputs or other files', () => {
+    const base = outDir();
+    writeFileSync(join(base, 'a-file'), 'mine');
+    mkdirSync(join(base, 'notes'));
+    writeFileSync(join(base, 'notes', 'plan.md'), 'mine too');
+    const cases: [string[], RegExp][] = [
+      [['--out', join(base, 'a-file')], /is a file, not a folder/],
+      [['--out', join(base, 'a-file', 'run')], /a-file is a file, not a folder/],
+      [['--out', ''], /--out is empty/],
+      [['--out', 'scenarios'], /holds the input scenarios\/validation\/mm-c-rho50\.yaml/],
+      [['--out', join(base, 'notes')], /holds files a run did not write \(plan\.md\)/],
+      [['--out', join(base, 'run'), '--trace', join(base, 'run', 'trace')], /--trace .* is inside --out/],
+    ];
+    for (const [flags, message] of cases) {
+      const run = sim([SMALL, ...flags]);
+      expect(run.code, flags.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readFileSync(join(base, 'a-file'), 'utf8')).toBe('mine');
+    expect(readdirSync(join(base, 'notes'))).toEqual(['plan.md']);
+    expect(readdirSync(base).sort()).toEqual(['a-file', 'notes']);
+  });
+
+  it('leaves the previous outputs whole when a run is killed, and the next run clears what it left', async () => {
+    const dir = join(outDir(), 'run');
+    expect(sim([SMALL, '--out', dir]).code).toBe(0);
+    const before = hashes(dir);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sim.ts', 'scenarios/baseline.yaml', '--out', dir], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(hashes(dir)).toEqual(before);
+    expect(readdirSync(join(dir, '..')).filter((name) => name.startsWith('.run.partial-'))).toHaveLength(1);
+    expect(sim([SMALL, '--out', dir]).code).toBe(0);
+    expect(readdirSync(join(dir, '..'))).toEqual(['run']);
   });
 });

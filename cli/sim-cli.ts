@@ -6,7 +6,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from './command.ts';
 import { loadScenario } from '../sim/compile.ts';
@@ -14,7 +13,8 @@ import { summarize, writeOutputs } from '../sim/outputs.ts';
 import type { RunReport } from '../sim/report.ts';
 import { type ReplicationTask, runReplication } from '../sim/run-replication.ts';
 import { summaryTable } from '../sim/table.ts';
-import { traceRateCommand } from '../sim/trace.ts';
+import { TRACE_FILES, traceRateCommand } from '../sim/trace.ts';
+import { OutputFolder, isInside, withOutputFolders } from './output-folder.ts';
 import type { WorkerReply } from '../sim/worker.ts';
 
 export const SIM_USAGE = `Usage: npx tsx sim SCENARIO.yaml [flags]
@@ -154,6 +154,15 @@ function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProg
   });
 }
 
+/** The files a run writes into --out (and their in-progress names). */
+function isRunOutput(name: string): boolean {
+  return /^(summary\.json|tiers\.csv|hourly\.csv|(customers|jobs)(-r\d+)?\.csv)(\.partial|\.tmp)?$/.test(name);
+}
+
+function isTraceOutput(name: string): boolean {
+  return TRACE_FILES.some((file) => name === file || name === `${file}.partial`);
+}
+
 export async function simMain(argv: string[]): Promise<number> {
   const flags = parseSimFlags(argv);
   if (flags === 'help') {
@@ -164,21 +173,27 @@ export async function simMain(argv: string[]): Promise<number> {
   const model = flags.seed === null ? loaded : { ...loaded, seed: flags.seed };
   const replications = flags.replications ?? model.replications;
   const outDir = flags.out ?? join('reports', 'out', model.name);
-  mkdirSync(outDir, { recursive: true });
-  const tasks: ReplicationTask[] = Array.from({ length: replications }, (_, replication) => ({
-    file: flags.file, seed: flags.seed, replication, outDir, jobs: flags.jobs, traceDir: flags.trace,
-  }));
-  const bar = progressBar(replications);
-  let reports: RunReport[];
-  const workers = Math.min(replications, flags.workers ?? availableParallelism());
-  if (workers <= 1) {
-    reports = tasks.map((task) => runReplication(task, (done) => bar.update(task.replication, done)));
-  } else {
-    reports = await runInWorkers(tasks, workers, bar.update);
-  }
-  bar.end();
-  const summary = summarize(model, reports, flags.jobs);
-  writeOutputs(outDir, summary, reports);
+  if (flags.trace !== null && isInside(flags.trace, outDir)) throw new UsageError(`--trace ${flags.trace} is inside --out ${outDir}: give it a folder of its own`);
+  // Both folders are checked before any work, written beside their targets and swapped in at the end.
+  const out = new OutputFolder(outDir, '--out', isRunOutput, [flags.file]);
+  const traceOut = flags.trace === null ? null : new OutputFolder(flags.trace, '--trace', isTraceOutput, [flags.file]);
+  const summary = await withOutputFolders(traceOut === null ? [out] : [out, traceOut], async () => {
+    const tasks: ReplicationTask[] = Array.from({ length: replications }, (_, replication) => ({
+      file: flags.file, seed: flags.seed, replication, outDir: out.staging, jobs: flags.jobs, traceDir: traceOut?.staging ?? null,
+    }));
+    const bar = progressBar(replications);
+    let reports: RunReport[];
+    const workers = Math.min(replications, flags.workers ?? availableParallelism());
+    if (workers <= 1) {
+      reports = tasks.map((task) => runReplication(task, (done) => bar.update(task.replication, done)));
+    } else {
+      reports = await runInWorkers(tasks, workers, bar.update);
+    }
+    bar.end();
+    const made = summarize(model, reports, flags.jobs);
+    writeOutputs(out.staging, made, reports);
+    return made;
+  });
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (summary.json, tiers.csv, hourly.csv, customers.csv${flags.jobs ? ', jobs.csv' : ''})\n`);
   if (flags.trace !== null) process.stderr.write(`wrote the trace to ${flags.trace}/; its invoices again:\n  ${traceRateCommand(flags.trace, model.endAt)}\n`);

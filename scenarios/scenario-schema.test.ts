@@ -49,6 +49,11 @@ describe('invalid scenarios', () => {
     expect(messages[4]).toMatch(/unknown field/);
   });
 
+  it('refuses a name too long for a folder name, at its line', () => {
+    const text = edited(['name: small', `name: ${'x'.repeat(101)}`]);
+    expect(where(issuesOf(scenarioFile(text)))).toEqual([[1, 'name']]);
+  });
+
   it('checks failure rates per job type against the catalog', () => {
     const text = `${SMALL}job_types:\n  remix: { failure_rate: 0.1 }\n  upscale: { failure_rate: 1.5 }\n`;
     const issues = issuesOf(scenarioFile(text));

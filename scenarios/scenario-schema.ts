@@ -296,6 +296,7 @@ export function scenarioSchemaFor(catalog: CatalogIds | null) {
       name: z
         .string({ error: (issue) => (issue.input === undefined ? 'required: every scenario names its own output folder (a scenario that extends another does not inherit its name)' : undefined) })
         .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" (it names the output folder)')
+        .max(100, 'at most 100 characters (it names the output folder)')
         .describe('scenario name; names the output folder reports/out/<name>/'),
       start: instant.describe('when the simulation starts: an ISO date (midnight UTC) or timestamp with a zone'),
       horizon: horizonSchema,

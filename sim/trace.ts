@@ -17,6 +17,9 @@ import { stringify } from 'yaml';
 import { type CatalogSpec, type Interval, type Invoice, type UsageEvent, formatIsoMs, invoiceJsonText } from '../engine/index.ts';
 import { LineWriter } from './line-writer.ts';
 
+/** The files of a trace folder. */
+export const TRACE_FILES = ['usage.jsonl', 'catalog.yaml', 'subscriptions.csv', 'purchases.csv', 'changes.csv', 'invoices.jsonl'] as const;
+
 /** What the simulation tells its trace, as it happens. */
 export interface TraceSink {
   subscription(customerId: string, planId: string, interval: Interval, at: number): void;
