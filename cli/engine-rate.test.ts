@@ -199,6 +199,19 @@ describe('npx tsx engine rate', () => {
     expect(strict.stdout).toBe(run.stdout); // the output is still written, then the exit code says it was not clean
   });
 
+  it('refuses a repeated CSV column and seconds too large to sum exactly, with file and line', () => {
+    const paths = files({
+      's.csv': 'customer_id,plan,interval,started_at,plan\ncus_a,pro,month,2026-01-01T00:00:00Z,basic\n',
+      'e.jsonl': [usage('a', 'cus_a', '2026-01-10T00:00:00Z', 1e20), usage('b', 'cus_a', '2026-01-11T00:00:00Z', 1e9)].join('\n'),
+    });
+    const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n').slice(1)).toEqual([
+      `${paths['s.csv']}:1: column(s) plan appear more than once in the header`,
+      `${paths['e.jsonl']}:1: metadata.gpu_seconds: expected at most 1000000000 seconds (about 31 years of GPU time) in one event, got 100000000000000000000`,
+    ]);
+  });
+
   it('rejects a missing column, a missing file and bad flags with exit 2', () => {
     const paths = files({ 's.csv': 'customer_id,plan,started_at\ncus_a,pro,2026-01-01T00:00:00Z\n', 'e.jsonl': '' });
     const missingColumn = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);

@@ -11,6 +11,9 @@ import type { RerateEvent } from './rerate.ts';
 import { parseIsoMs } from '../engine/calendar.ts';
 import { filterHolds } from '../engine/meter.ts';
 
+/** The most GPU seconds one usage event may carry: totals of millions of them stay exact integer ms. */
+export const MAX_EVENT_SECONDS = 1_000_000_000;
+
 /** Why a valid line is not an event the meter counts. */
 export type SkippedLine = 'other_event_name' | 'meter_filter';
 
@@ -55,6 +58,8 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
     issues.push({ file, line, path, message: `expected a number of seconds, got ${describe(seconds)}` });
   } else if (seconds < 0) {
     issues.push({ file, line, path, message: `expected seconds >= 0, got ${seconds}` });
+  } else if (seconds > MAX_EVENT_SECONDS) {
+    issues.push({ file, line, path, message: `expected at most ${MAX_EVENT_SECONDS} seconds (about 31 years of GPU time) in one event, got ${seconds}` });
   }
   const jobType = record.job_type;
   if (jobType !== undefined && (typeof jobType !== 'string' || !catalog.jobTypes.has(jobType))) {

@@ -64,6 +64,11 @@ function csvTable(file: string, text: string, columns: readonly string[], issues
     issues.push({ file, line: 1, message: `missing column(s) ${missing.join(', ')} (expected ${columns.join(',')})` });
     return NO_ROWS;
   }
+  const repeated = header.filter((name, index) => name !== '' && header.indexOf(name) !== index);
+  if (repeated.length > 0) {
+    issues.push({ file, line: 1, message: `column(s) ${[...new Set(repeated)].join(', ')} appear more than once in the header` });
+    return NO_ROWS;
+  }
   const simple = simpleCsv(text);
   if (simple !== null) return simple;
   let records: { record: Record<string, string>; info: { lines: number } }[];

@@ -54,6 +54,13 @@ describe('invalid scenarios', () => {
     expect(where(issuesOf(scenarioFile(text)))).toEqual([[1, 'name']]);
   });
 
+  it('refuses a fleet or a horizon too large for exact integer money, and reports a horizon of no length once', () => {
+    const huge = edited(['cost_per_gpu_hour_cents: 250', 'cost_per_gpu_hour_cents: 1000000000000']);
+    expect(where(issuesOf(scenarioFile(huge)))).toEqual([[lineOf(huge, 'cost_per_gpu_hour_cents'), 'fleet.cost_per_gpu_hour_cents']]);
+    const empty = edited(['horizon: { months: 1 }', 'horizon: { days: 0 }']);
+    expect(where(issuesOf(scenarioFile(empty)))).toEqual([[lineOf(empty, 'horizon'), 'horizon.days']]);
+  });
+
   it('checks failure rates per job type against the catalog', () => {
     const text = `${SMALL}job_types:\n  remix: { failure_rate: 0.1 }\n  upscale: { failure_rate: 1.5 }\n`;
     const issues = issuesOf(scenarioFile(text));

@@ -23,6 +23,14 @@ import { type Composed, type ComposeRules, loadComposed } from './compose.ts';
 import { horizonEndAt, parseInstant } from './scenario-time.ts';
 import { issuesAt, parseYaml } from './yaml-load.ts';
 
+/**
+ * Bounds that keep every money and GPU-time figure an exact integer: GPUs x hours x cents per GPU
+ * hour stays below 2^53 (100,000 GPUs x 10 years x $1,000 per hour is ~8.8e14 cents).
+ */
+const MAX_GPUS = 100_000;
+const MAX_GPU_HOUR_CENTS = 100_000;
+const MAX_HORIZON_DAYS = 3660;
+
 /** Shares must sum to 1 within this tolerance. */
 export const SHARE_TOLERANCE = 1e-6;
 
@@ -161,14 +169,14 @@ function segmentSchema(catalog: CatalogIds | null) {
 
 const fleetStep = z.strictObject({
   from: instant.describe('from this instant on: an ISO date (midnight UTC) or a timestamp with a zone'),
-  gpus: z.number().int().min(0).describe('GPUs in the fleet, whole number >= 0'),
+  gpus: z.number().int().min(0).max(MAX_GPUS).describe(`GPUs in the fleet, whole number 0..${MAX_GPUS}`),
 });
 
 const fleetSchema = z.strictObject({
   gpus: z
-    .union([z.number().int().min(1), z.array(fleetStep).min(1)], { error: 'a whole number of GPUs >= 1, or a schedule [{from, gpus}, ...]' })
+    .union([z.number().int().min(1).max(MAX_GPUS), z.array(fleetStep).min(1)], { error: `a whole number of GPUs 1..${MAX_GPUS}, or a schedule [{from, gpus}, ...]` })
     .describe('GPUs in the fleet: a whole number for the whole horizon, or a schedule [{from: ISO instant, gpus}] whose first step is at or before start'),
-  cost_per_gpu_hour_cents: z.number().int().nonnegative().describe('cost of one GPU for one hour, integer cents'),
+  cost_per_gpu_hour_cents: z.number().int().nonnegative().max(MAX_GPU_HOUR_CENTS).describe(`cost of one GPU for one hour, integer cents (at most ${MAX_GPU_HOUR_CENTS})`),
   relax_order: z
     .enum(['fifo', 'least_relax_used_first'])
     .default('least_relax_used_first')
@@ -239,8 +247,8 @@ const demandEvent = z
 
 const horizonSchema = z
   .strictObject({
-    days: positive.optional().describe('length in days of 24 h (> 0, fractions allowed)'),
-    months: z.number().int().min(1).optional().describe('length in calendar months from start (month-end clamped), whole number >= 1'),
+    days: positive.max(MAX_HORIZON_DAYS).optional().describe(`length in days of 24 h (> 0, fractions allowed, at most ${MAX_HORIZON_DAYS})`),
+    months: z.number().int().min(1).max(MAX_HORIZON_DAYS / 30.5).optional().describe('length in calendar months from start (month-end clamped), whole number 1..120'),
   })
   .refine((horizon) => (horizon.days === undefined) !== (horizon.months === undefined), 'give exactly one of days or months')
   .describe('how long to simulate: {days: N} or {months: N}');
@@ -279,6 +287,7 @@ function checkTimes(spec: TimedSpec, ctx: z.RefinementCtx): void {
     });
   }
   if ((spec.horizon.days === undefined) === (spec.horizon.months === undefined)) return; // reported at the field
+  if (!((spec.horizon.days ?? 1) > 0) || !((spec.horizon.months ?? 1) >= 1)) return; // a horizon of no length: reported at the field
   if (startAt + spec.warmup_hours * MS_PER_HOUR >= horizonEndAt(startAt, spec.horizon)) {
     ctx.addIssue({ code: 'custom', path: ['warmup_hours'], message: 'the warm-up must end before the horizon' });
   }

@@ -8,7 +8,7 @@
  * `lineAt`, `issuesAt`) are exported for data merged from several files (scenarios/compose.ts),
  * where each path is located in the file that wrote it.
  */
-import { LineCounter, isMap, isScalar, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InputError, type InputIssue } from './errors.ts';
 import { readInputFile } from './input-file.ts';
@@ -100,16 +100,46 @@ export function parseSource(file: string, text: string): YamlSource {
       doc.errors.map((error) => {
         const position = counter.linePos(error.pos[0]);
         const message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        if (/Maximum call stack/.test(message)) return { file, line: position?.line, column: position?.col, message: 'YAML nested too deeply to read (a few hundred levels at most)' };
         return { file, line: position?.line, column: position?.col, message: `YAML syntax: ${message}` };
       }),
     );
   }
+  // `__proto__` as a key would set an object's prototype instead of a field, and vanish unseen.
+  const reserved: InputIssue[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const position = pair.key.range ? counter.linePos(pair.key.range[0]) : undefined;
+        reserved.push({ file, line: position?.line, column: position?.col, message: 'the key "__proto__" is not allowed' });
+      }
+    },
+  });
+  if (reserved.length > 0) throw new InputError(reserved);
   return { file, doc, counter };
 }
 
+/** How many alias uses a document may expand (the yaml package's guard against alias bombs). */
+const MAX_ALIAS_COUNT = 100;
+
 /** The data of a parsed file (aliases resolved); an InputError when the file holds nothing. */
 export function sourceData(source: YamlSource): unknown {
-  const data: unknown = source.doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = source.doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof Error) || !/alias/i.test(error.message)) throw error;
+    // A "billion laughs": aliases of aliases that would expand past any memory. Name the first one.
+    let at: number | undefined;
+    visit(source.doc, {
+      Alias(_, node) {
+        at = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const position = at === undefined ? undefined : source.counter.linePos(at);
+    throw new InputError([{ file: source.file, line: position?.line, column: position?.col, message: `YAML aliases expand too much (more than ${MAX_ALIAS_COUNT} uses of anchors in one value); write the values out` }]);
+  }
   if (data === null || data === undefined) throw new InputError([{ file: source.file, message: 'the file is empty; expected a YAML mapping' }]);
   return data;
 }

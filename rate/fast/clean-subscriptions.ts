@@ -57,6 +57,7 @@ export function cleanSubscriptions(text: string, catalog: Catalog, range: Instan
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let end = lineEnd(body, 0);
   const header = body.slice(0, end).split(',').map((name) => name.trim());
+  if (new Set(header).size !== header.length) return null; // a repeated column: the general reading reports it
   // A column's cell is the last of its name (as the general reading takes it).
   const customerColumn = header.lastIndexOf('customer_id');
   const planColumn = header.lastIndexOf('plan');

@@ -20,6 +20,10 @@
 import { daysFromCivil, daysInMonth } from '../../engine/calendar.ts';
 import { type MeterFilter, type MetadataValue, filterHolds, filterKeys } from '../../engine/meter.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
+import { MAX_EVENT_SECONDS } from '../event-text.ts';
+
+// A module-local copy for the hot loop (an imported binding is a property read in the worker's CommonJS).
+const MAX_SECONDS = MAX_EVENT_SECONDS;
 
 const MS_PER_DAY = 86_400_000;
 import { encodeKey } from './byte-key-table.ts';
@@ -422,12 +426,13 @@ export class UsageByteScanner {
       }
       if (index - fractionStart > 3) exact = false;
     }
+    // Past the per-event limit the text path reports the line (as it does a non-number).
     if (exact && index === end) {
       this.gpuMs = whole * 1000 + millis;
-      return true;
+      return whole < MAX_SECONDS || (whole === MAX_SECONDS && millis === 0);
     }
     const seconds = Number(bytes.toString('latin1', start, end));
-    if (!Number.isFinite(seconds)) return false;
+    if (!Number.isFinite(seconds) || seconds > MAX_SECONDS) return false;
     this.gpuMs = Math.round(seconds * 1000);
     return true;
   }
