@@ -88,7 +88,8 @@ describe('npx tsx sim', () => {
     const dir = outDir();
     const run = sim([SMALL, '--out', dir]);
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe(''); // no progress bar when stderr is not a terminal
+    // No progress bar when stderr is not a terminal: the run's size, once, up front.
+    expect(run.stderr).toBe('mm-c-rho50: about 207.4k jobs (1.0k subscribers, 18 days, 1 replication), under a second of simulation on one core\n');
     expect(run.stdout).toMatch(/^mm-c-rho50: 2026-01-01 to 2026-01-19, seed \d+, 1 replication\(s\)/);
     for (const label of ['revenue: total', 'fast wait p95', 'relax wait p99', 'share exhausted', 'gross margin']) expect(run.stdout).toContain(label);
     expect(run.stdout).toMatch(/fleet: utilization (49\.\d|50\.\d)%/);
@@ -116,6 +117,17 @@ describe('npx tsx sim', () => {
     expect(sim(['no/such.yaml']).stderr).toContain('no/such.yaml: file not found');
     expect(readFileSync(join(dir, 'summary.json'), 'utf8')).toBe('previous run');
     expect(existsSync(join(dir, 'tiers.csv'))).toBe(false);
+  });
+
+  it('asks for --allow-large past the size limits and refuses more workers than cores unless forced, before any work', () => {
+    const dir = join(outDir(), 'run');
+    const large = sim([SMALL, '--out', dir, '--replications', '1000']);
+    expect(large.code).toBe(2);
+    expect(large.stderr).toMatch(/asks for more than 200\.0M jobs: about 207\.4M jobs \(1\.0k subscribers, 18 days, 1000 replications\), about 3 min .* --allow-large/);
+    const crowded = sim([SMALL, '--out', dir, '--workers', '999']);
+    expect(crowded.code).toBe(2);
+    expect(crowded.stderr).toMatch(/--workers 999 is more than this machine's \d+ cores/);
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('replaces the output folder whole: files of an earlier run that this one did not write go', () => {

@@ -14,6 +14,7 @@ import type { RunReport } from '../sim/report.ts';
 import { type ReplicationTask, runReplication } from '../sim/run-replication.ts';
 import { summaryTable } from '../sim/table.ts';
 import { TRACE_FILES, traceRateCommand } from '../sim/trace.ts';
+import { LARGE_JOBS, LARGE_SUBSCRIBERS, describeEstimate, estimateRun, largeRunProblem } from '../sim/estimate.ts';
 import { OutputFolder, isInside, withOutputFolders } from './output-folder.ts';
 import type { WorkerReply } from '../sim/worker.ts';
 
@@ -23,15 +24,18 @@ Simulates a scenario (population, GPU fleet, plan catalog) through the billing e
 revenue, Fast/Relax waits, exhaustion and upgrade pressure per tier.
   --seed N            override the scenario's seed (integer)
   --replications N    independent replications (different random streams), default from the scenario
-  --workers N         worker threads for replications (default: cores, at most N replications)
+  --workers N         worker threads for replications (default and most: the machine's cores,
+                      at most one per replication; --force-workers allows more)
   --out DIR           output folder (default reports/out/<scenario name>/)
   --jobs              also write jobs.csv, one row per job (large)
   --trace DIR         write what production would have recorded (usage.jsonl, catalog.yaml,
                       subscriptions.csv, purchases.csv, changes.csv, invoices.jsonl) for
                       replication 0; engine rate --as-metered reproduces its invoices
   --format F          stdout format: table (default) or json (the summary)
+  --allow-large       run a scenario past ${LARGE_JOBS / 1e6}M jobs or ${LARGE_SUBSCRIBERS / 1e6}M subscribers (refused otherwise)
   -h, --help          this help
 Writes summary.json, tiers.csv, hourly.csv and customers.csv (and jobs.csv) into the folder.
+Prints the run's size and expected time on stderr first; progress on a terminal.
 Exit codes: 0 ok, 2 bad flags or scenario.`;
 
 interface SimFlags {
@@ -43,6 +47,8 @@ interface SimFlags {
   readonly jobs: boolean;
   readonly trace: string | null;
   readonly format: 'table' | 'json';
+  readonly allowLarge: boolean;
+  readonly forceWorkers: boolean;
 }
 
 function wholeNumber(flag: string, text: string | undefined, min: number): number | null {
@@ -63,6 +69,8 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
         workers: { type: 'string' },
         out: { type: 'string' },
         jobs: { type: 'boolean', default: false },
+        'allow-large': { type: 'boolean', default: false },
+        'force-workers': { type: 'boolean', default: false },
         trace: { type: 'string' },
         format: { type: 'string', default: 'table' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -86,6 +94,8 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
     jobs: values.jobs ?? false,
     trace: values.trace ?? null,
     format,
+    allowLarge: values['allow-large'] ?? false,
+    forceWorkers: values['force-workers'] ?? false,
   };
 }
 
@@ -172,6 +182,16 @@ export async function simMain(argv: string[]): Promise<number> {
   const loaded = loadScenario(flags.file).model; // validates before anything is written
   const model = flags.seed === null ? loaded : { ...loaded, seed: flags.seed };
   const replications = flags.replications ?? model.replications;
+  const estimate = estimateRun(model, replications);
+  const large = largeRunProblem(estimate);
+  if (large !== null && !flags.allowLarge) {
+    throw new UsageError(`${flags.file} asks for ${large}: ${describeEstimate(estimate, replications)}. Run it with --allow-large if that is meant.`);
+  }
+  const cores = availableParallelism();
+  if (flags.workers !== null && flags.workers > cores && !flags.forceWorkers) {
+    throw new UsageError(`--workers ${flags.workers} is more than this machine's ${cores} cores (they would only take turns); --force-workers allows it`);
+  }
+  process.stderr.write(`${model.name}: ${describeEstimate(estimate, replications)}\n`);
   const outDir = flags.out ?? join('reports', 'out', model.name);
   if (flags.trace !== null && isInside(flags.trace, outDir)) throw new UsageError(`--trace ${flags.trace} is inside --out ${outDir}: give it a folder of its own`);
   // Both folders are checked before any work, written beside their targets and swapped in at the end.
@@ -183,7 +203,7 @@ export async function simMain(argv: string[]): Promise<number> {
     }));
     const bar = progressBar(replications);
     let reports: RunReport[];
-    const workers = Math.min(replications, flags.workers ?? availableParallelism());
+    const workers = Math.min(replications, flags.workers ?? cores);
     if (workers <= 1) {
       reports = tasks.map((task) => runReplication(task, (done) => bar.update(task.replication, done)));
     } else {
