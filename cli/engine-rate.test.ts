@@ -212,6 +212,22 @@ describe('npx tsx engine rate', () => {
     ]);
   });
 
+  it('hints at event names that look like a typo of the meter\'s, on both readers', () => {
+    const near = (id: string, name: string) => usage(id, 'cus_a', '2026-01-10T00:00:00Z', 5).replace('"gpu.fast_seconds"', JSON.stringify(name));
+    const lines = [near('a', 'GPU.FAST_SECONDS'), near('b', 'gpu.fast_seconds '), near('c', 'gpu.fast_second'), near('d', 'image.count'), near('e', 'gpu.fast\\u005fseconds2')];
+    const paths = files({ 's.csv': 'customer_id,plan,interval,started_at\ncus_a,pro,month,2026-01-01T00:00:00Z\n', 'e.jsonl': lines.join('\n') });
+    const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--json']);
+    expect(run.code).toBe(0);
+    expect(run.stderr.split('\n').slice(0, 4)).toEqual([
+      "ignored 5 event(s), other_event_name: another event name than the catalog meter's",
+      `  ${paths['e.jsonl']}:1: event_name "GPU.FAST_SECONDS": did you mean "gpu.fast_seconds"?`,
+      `  ${paths['e.jsonl']}:2: event_name "gpu.fast_seconds ": did you mean "gpu.fast_seconds"?`,
+      `  ${paths['e.jsonl']}:3: event_name "gpu.fast_second": did you mean "gpu.fast_seconds"?`,
+    ]);
+    const output = JSON.parse(run.stdout) as { event_name_hints: unknown[] };
+    expect(output.event_name_hints).toHaveLength(3); // at most three; "image.count" is no near miss
+  });
+
   it('rejects a missing column, a missing file and bad flags with exit 2', () => {
     const paths = files({ 's.csv': 'customer_id,plan,started_at\ncus_a,pro,2026-01-01T00:00:00Z\n', 'e.jsonl': '' });
     const missingColumn = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);

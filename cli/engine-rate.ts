@@ -106,11 +106,15 @@ export async function rateMain(argv: string[]): Promise<number> {
   }
   const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt, instants: flags.instants });
   if (flags.json) {
-    writeInvoicesJson(result.invoices, writeOut, { ignored_events: result.ignoredEvents, refusals: refusalsJson(result) });
+    writeInvoicesJson(result.invoices, writeOut, {
+      ignored_events: result.ignoredEvents,
+      event_name_hints: result.eventNameHints.map(({ line, eventName, suggestion }) => ({ line, event_name: eventName, did_you_mean: suggestion })),
+      refusals: refusalsJson(result),
+    });
   } else {
     writeInvoiceTable(result.invoices, writeOut);
   }
-  const notices = rateNotices(result);
+  const notices = rateNotices(result, flags.events);
   for (const line of notices) process.stderr.write(`${line}\n`);
   if (flags.strict && notices.length > 0) {
     process.stderr.write('error: --strict: the export had events that were not billed, or inputs that were refused (above)\n');

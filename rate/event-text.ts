@@ -7,7 +7,7 @@
  * that reads the export (read-worker.ts), whose start-up delays the rating.
  */
 import type { Catalog, MetadataValue } from '../engine/index.ts';
-import type { RerateEvent } from './rerate.ts';
+import type { EventNameHint, RerateEvent } from './rerate.ts';
 import { parseIsoMs } from '../engine/calendar.ts';
 import { filterHolds } from '../engine/meter.ts';
 
@@ -17,8 +17,46 @@ export const MAX_EVENT_SECONDS = 1_000_000_000;
 /** Why a valid line is not an event the meter counts. */
 export type SkippedLine = 'other_event_name' | 'meter_filter';
 
-/** Valid lines the meter does not count, by reason. */
-export type SkippedLines = Record<SkippedLine, number>;
+/** Valid lines the meter does not count, by reason, and the first near misses of its event name. */
+export interface SkippedLines extends Record<SkippedLine, number> {
+  readonly nameHints: EventNameHint[];
+}
+
+export function noSkippedLines(): SkippedLines {
+  return { other_event_name: 0, meter_filter: 0, nameHints: [] };
+}
+
+/** Lines of near-miss event names kept for the hint. */
+const NAME_HINTS_KEPT = 3;
+
+/**
+ * Counts a line of another event name, and keeps it for a "did you mean" hint when the name looks
+ * like a typo of the meter's: the same but for case and surrounding blanks, or two edits away.
+ */
+export function noteOtherEventName(skipped: SkippedLines, line: number, name: string, meterName: string): void {
+  skipped.other_event_name += 1;
+  if (skipped.nameHints.length < NAME_HINTS_KEPT && isNearMiss(name, meterName)) skipped.nameHints.push({ line, eventName: name, suggestion: meterName });
+}
+
+function isNearMiss(name: string, meterName: string): boolean {
+  const a = name.trim().toLowerCase();
+  const b = meterName.toLowerCase();
+  if (a === b) return true;
+  if (Math.abs(a.length - b.length) > 2 || a.length > 200) return false;
+  // Levenshtein distance, one row at a time; near means at most 2.
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length]! <= 2;
+}
+
+/** The event name of a line `eventFromText` found to be of another name (it parsed as JSON then). */
+export function eventNameOf(raw: string): string {
+  return String((JSON.parse(raw) as { event_name: unknown }).event_name);
+}
 import type { InputIssue } from '../scenarios/errors.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS, instantProblem } from './instants.ts';
 

@@ -29,12 +29,16 @@ export function refusalsJson(result: RerateResult): Record<string, unknown>[] {
   ];
 }
 
-/** One line per reason with events, then one per refusal. */
-export function rateNotices(result: RerateResult): string[] {
+/** One line per reason with events (near-miss event names under theirs), then one per refusal. */
+export function rateNotices(result: RerateResult, eventsFile: string): string[] {
   const lines: string[] = [];
   for (const reason of IGNORED_REASONS) {
     const count = result.ignoredEvents[reason];
     if (count > 0) lines.push(`ignored ${count} event(s), ${reason}: ${REASON_TEXT[reason]}`);
+    if (reason !== 'other_event_name') continue;
+    for (const hint of result.eventNameHints) {
+      lines.push(`  ${eventsFile}:${hint.line}: event_name ${JSON.stringify(hint.eventName)}: did you mean ${JSON.stringify(hint.suggestion)}?`);
+    }
   }
   for (const refusal of result.refusedPurchases) lines.push(`refused top-up ${refusal.purchaseId} for ${refusal.customerId}: ${refusal.reason}`);
   for (const { change, reason } of result.refusedChanges) {

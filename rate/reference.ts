@@ -48,5 +48,5 @@ export function rateFilesPlainly(files: RateFiles, options: RateOptions = {}): R
   const { events, skipped } = readEvents(files.events, catalog, issues, range);
   if (issues.length > 0) throw new InputError(issues);
   const result = rerate(catalog, subscriptions, purchases, events, { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null });
-  return { ...result, ignoredEvents: addIgnoredEvents({ ...result.ignoredEvents }, skipped) };
+  return { ...result, ignoredEvents: addIgnoredEvents({ ...result.ignoredEvents }, skipped), eventNameHints: skipped.nameHints };
 }

@@ -131,6 +131,16 @@ export interface RerateResult {
   readonly refusedChanges: readonly RerateChangeRefusal[];
   /** Events not billed, by reason (`duplicate` is `duplicateEvents`). */
   readonly ignoredEvents: IgnoredEvents;
+  /** The first lines whose event name looks like a typo of the meter's (the export readers fill it). */
+  readonly eventNameHints: readonly EventNameHint[];
+}
+
+/** A line of the export whose event name is close to the meter's (`GPU.FAST_SECONDS`, a trailing space). */
+export interface EventNameHint {
+  readonly line: number;
+  readonly eventName: string;
+  /** The meter's event name it is close to. */
+  readonly suggestion: string;
 }
 
 type Change =
@@ -307,6 +317,7 @@ export class Rerater {
       refusedPurchases: this.refused,
       refusedChanges: this.refusedChanges,
       ignoredEvents: { ...this.ignored },
+      eventNameHints: [],
     };
   }
 

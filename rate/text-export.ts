@@ -6,7 +6,7 @@ import type { Catalog } from '../engine/index.ts';
 import type { RerateEvent } from './rerate.ts';
 import type { InputIssue } from '../scenarios/errors.ts';
 import { readInputText } from '../scenarios/input-file.ts';
-import { type SkippedLines, eventFromText } from './event-text.ts';
+import { type SkippedLines, eventFromText, eventNameOf, noSkippedLines, noteOtherEventName } from './event-text.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS } from './instants.ts';
 
 /** Events read from an export. */
@@ -23,7 +23,7 @@ export interface EventRead {
 export function readEvents(file: string, catalog: Catalog, issues: InputIssue[], range: InstantRange = PLAUSIBLE_INSTANTS): EventRead {
   const text = readInputText(file, issues);
   const events: RerateEvent[] = [];
-  const skipped: SkippedLines = { other_event_name: 0, meter_filter: 0 };
+  const skipped = noSkippedLines();
   if (text === null) return { events, skipped };
   let start = 0;
   let line = 0;
@@ -35,7 +35,8 @@ export function readEvents(file: string, catalog: Catalog, issues: InputIssue[],
     start = end + 1;
     if (raw === '') continue;
     const event = eventFromText(raw, catalog, file, line, end === text.length, issues, range);
-    if (typeof event === 'string') skipped[event] += 1;
+    if (event === 'other_event_name') noteOtherEventName(skipped, line, eventNameOf(raw), catalog.meterEventName);
+    else if (event === 'meter_filter') skipped.meter_filter += 1;
     else if (event !== null) events.push(event);
   }
   return { events, skipped };

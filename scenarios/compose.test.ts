@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lineOf } from './test/scenario-fixture.ts';
 import { type ComposeRules, loadComposed } from './compose.ts';
 import { InputError, type InputIssue } from './errors.ts';
 
@@ -16,12 +17,6 @@ function file(name: string, text: string): string {
   mkdirSync(join(path, '..'), { recursive: true });
   writeFileSync(path, text);
   return path;
-}
-
-function lineOf(text: string, needle: string): number {
-  const line = text.split('\n').findIndex((candidate) => candidate.includes(needle)) + 1;
-  if (line === 0) throw new Error(`not in the text: ${needle}`);
-  return line;
 }
 
 function issuesOf(path: string): InputIssue[] {

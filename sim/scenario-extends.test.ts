@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lineOf } from '../scenarios/test/scenario-fixture.ts';
 import { MS_PER_DAY } from '../engine/index.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { type LoadedScenario, loadScenario } from './compile.ts';
@@ -27,12 +28,6 @@ function edited(text: string, ...replacements: readonly [string, string][]): str
     text = text.replace(find, replace);
   }
   return text;
-}
-
-function lineOf(text: string, needle: string): number {
-  const line = text.split('\n').findIndex((candidate) => candidate.includes(needle)) + 1;
-  if (line === 0) throw new Error(`not in the text: ${needle}`);
-  return line;
 }
 
 function issuesOf(path: string): InputIssue[] {

@@ -9,7 +9,7 @@
  * 300k invoices by comparing id strings takes about 0.4 s.
  */
 import { type Catalog, type Invoice, type JobRequest } from '../../engine/index.ts';
-import { type IgnoredEvents, type RerateOptions, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater, addIgnoredEvents } from '../rerate.ts';
+import { type EventNameHint, type IgnoredEvents, type RerateOptions, type ReratePurchase, type RerateResult, type RerateSubscription, Rerater, addIgnoredEvents } from '../rerate.ts';
 import { NOT_ASCII_KEY, decodeKey } from './byte-key-table.ts';
 import { type EventBatch, batchColumns } from './event-batch.ts';
 import { customerRanks, orderInvoices } from './invoice-order.ts';
@@ -89,7 +89,7 @@ export class BatchRater {
    * Closes the re-rating: the result, invoices ordered by customer id, then period start.
    * `readIgnored`: the events the reader left out (duplicates, other event names, the meter's filter).
    */
-  finish(readIgnored: Partial<IgnoredEvents>): RerateResult {
+  finish(readIgnored: Partial<IgnoredEvents> & { readonly nameHints?: readonly EventNameHint[] }): RerateResult {
     const result = this.rerater.finishInClosingOrder();
     const { invoices } = result;
     this.notePositions(invoices);
@@ -99,6 +99,7 @@ export class BatchRater {
       invoices: orderInvoices(invoices, this.invoicePositions.subarray(0, invoices.length), this.ranks),
       duplicateEvents: ignoredEvents.duplicate,
       ignoredEvents,
+      eventNameHints: readIgnored.nameHints ?? [],
     };
   }
 

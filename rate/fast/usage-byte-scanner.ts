@@ -214,6 +214,9 @@ export class UsageByteScanner {
   /** The customer id's bytes, bytes[customerStart, customerEnd). */
   customerStart = 0;
   customerEnd = 0;
+  /** The event name's bytes, bytes[nameStart, nameEnd) (printable ASCII). */
+  nameStart = 0;
+  nameEnd = 0;
   /** The timestamp, integer ms since the epoch. */
   at = 0;
   /** The meter key's seconds as integer ms (nearest ms). */
@@ -293,6 +296,8 @@ export class UsageByteScanner {
     const meterEnd = quoted === null ? -1 : skipWords(view, nameStart, limit, quoted);
     const nameEnd = meterEnd >= 0 ? meterEnd - 1 : stringEnd(bytes, nameStart, limit);
     if (nameEnd <= nameStart) return NOT_SCANNED;
+    this.nameStart = nameStart;
+    this.nameEnd = nameEnd;
     at = skipWords(view, nameEnd, limit, AFTER_EVENT_NAME);
     at = at < 0 ? -1 : this.timestamp(bytes, at, limit);
     at = at < 0 ? -1 : skipWords(view, at, limit, AFTER_TIMESTAMP);

@@ -13,7 +13,7 @@ import type { Catalog } from '../../engine/index.ts';
 import type { InputIssue } from '../../scenarios/errors.ts';
 import { readInputText } from '../../scenarios/input-file.ts';
 import { encodeKey } from './byte-key-table.ts';
-import { type SkippedLines, eventFromText } from '../event-text.ts';
+import { type SkippedLines, eventFromText, eventNameOf, noSkippedLines, noteOtherEventName } from '../event-text.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
 
 export type { SkippedLines };
@@ -58,7 +58,7 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
     descriptor = openSync(file, 'r');
   } catch {
     readInputText(file, issues);
-    return { other_event_name: 0, meter_filter: 0 };
+    return noSkippedLines();
   }
   const reader = new ExportReader(file, catalog, issues, sink, options.maxEvents ?? Number.POSITIVE_INFINITY, options.range ?? PLAUSIBLE_INSTANTS);
   try {
@@ -73,7 +73,7 @@ export function readUsageExport(file: string, catalog: Catalog, issues: InputIss
 }
 
 class ExportReader {
-  readonly skipped: SkippedLines = { other_event_name: 0, meter_filter: 0 };
+  readonly skipped = noSkippedLines();
   private readonly scanner: UsageByteScanner;
   private readonly jobTypeCodes: Map<string, number>;
   private scratch = Buffer.alloc(256);
@@ -132,7 +132,7 @@ class ExportReader {
       } else if (kind !== UNRECOGNISED) {
         this.line += 1;
         if (kind === FILTERED) this.skipped.meter_filter += 1;
-        else this.skipped.other_event_name += 1;
+        else noteOtherEventName(this.skipped, this.line, chunk.toString('latin1', scanner.nameStart, scanner.nameEnd), this.catalog.meterEventName);
         start = scanner.next;
       } else {
         const newline = chunk.indexOf(NEWLINE, start);
@@ -151,8 +151,12 @@ class ExportReader {
     const raw = text.trim();
     if (raw === '') return;
     const event = eventFromText(raw, this.catalog, this.file, this.line, last, this.issues, this.range);
-    if (typeof event === 'string') {
-      this.skipped[event] += 1;
+    if (event === 'other_event_name') {
+      noteOtherEventName(this.skipped, this.line, eventNameOf(raw), this.catalog.meterEventName);
+      return;
+    }
+    if (event === 'meter_filter') {
+      this.skipped.meter_filter += 1;
       return;
     }
     if (event === null) return;
