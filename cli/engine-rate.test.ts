@@ -67,7 +67,8 @@ describe('npx tsx engine rate', () => {
     const standard = invoices.find((invoice) => invoice.customer_id === 'cus_standard')!;
     expect(standard.relax_jobs).toBe(1);
     const annual = invoices.filter((invoice) => invoice.customer_id === 'cus_pro_annual');
-    expect(annual.map((invoice) => invoice.period_end.slice(0, 10))).toEqual(['2026-09-30', '2026-10-31']);
+    // The window is the export's own span: the open period ends with the day of its last event.
+    expect(annual.map((invoice) => invoice.period_end.slice(0, 10))).toEqual(['2026-09-30', '2026-10-11']);
     expect(annual.map((invoice) => invoice.total_cents)).toEqual([57600, 0]);
   });
 

@@ -27,7 +27,8 @@ usage past a Relax plan's allowance goes to Relax: what would these customers ha
   --as-metered            bill every event the meter counts as Dodo does, without routing
                           (allowance as free_threshold, price_per_unit over it): Dodo's invoice
   --to T                  end of the rating window (ISO-8601, exclusive): renewals due before it
-                          happen, open periods end at it (default: each period's natural end)
+                          happen, open periods end at it; inputs from it on are left out
+                          (default: the export's own span, to the end of its last event's day)
   --instants FROM..TO     instants accepted in every input (default 2000-01-01..2100-01-01);
                           any other is an input error with its file and line
   --strict                exit 2 if any event was ignored or any top-up or plan change refused
@@ -110,6 +111,7 @@ export async function rateMain(argv: string[]): Promise<number> {
       ignored_events: result.ignoredEvents,
       event_name_hints: result.eventNameHints.map(({ line, eventName, suggestion }) => ({ line, event_name: eventName, did_you_mean: suggestion })),
       refusals: refusalsJson(result),
+      inputs_after_window: result.changesAfterWindow,
     });
   } else {
     writeInvoiceTable(result.invoices, writeOut);

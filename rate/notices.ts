@@ -40,6 +40,9 @@ export function rateNotices(result: RerateResult, eventsFile: string): string[] 
       lines.push(`  ${eventsFile}:${hint.line}: event_name ${JSON.stringify(hint.eventName)}: did you mean ${JSON.stringify(hint.suggestion)}?`);
     }
   }
+  if (result.changesAfterWindow > 0) {
+    lines.push(`left out ${result.changesAfterWindow} subscription(s), top-up(s) or plan change(s) at or after the end of the rating window (--to, or the day of the export's last event)`);
+  }
   for (const refusal of result.refusedPurchases) lines.push(`refused top-up ${refusal.purchaseId} for ${refusal.customerId}: ${refusal.reason}`);
   for (const { change, reason } of result.refusedChanges) {
     lines.push(`refused ${change.action} of ${change.customerId} at ${formatIsoMs(change.at)}: ${reason}`);

@@ -83,7 +83,12 @@ describe('rerate: plan changes and the window', () => {
       [t('2026-03-01T00:00:00Z'), endAt, 3000],
     ]);
     expect(result.ignoredEvents.after_window).toBe(1);
-    const natural = rerate(catalog, [sub('cus_a', 'standard')], [], [event('a1', 'cus_a', '2026-01-05T00:00:00Z', 10)]);
-    expect(natural.invoices.map((invoice) => invoice.periodEndAt)).toEqual([t('2026-02-01T00:00:00Z')]);
+    // Without --to, the window is the export's own span: up to the end of the day of its last event.
+    const own = rerate(catalog, [sub('cus_a', 'standard'), sub('cus_late', 'basic', '2026-02-01T00:00:00Z')], [], [event('a1', 'cus_a', '2026-01-05T10:00:00Z', 10)]);
+    expect(own.invoices.map((invoice) => [invoice.customerId, invoice.periodEndAt])).toEqual([['cus_a', t('2026-01-06T00:00:00Z')]]);
+    expect(own.changesAfterWindow).toBe(1);
+    // With no event at all, each open period runs to its natural end.
+    const none = rerate(catalog, [sub('cus_a', 'standard')], [], []);
+    expect(none.invoices.map((invoice) => invoice.periodEndAt)).toEqual([t('2026-02-01T00:00:00Z')]);
   });
 });

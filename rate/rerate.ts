@@ -15,8 +15,10 @@
  * - a repeated `event_id` is ignored (the first one in input order counts), as Dodo does;
  * - at one instant: subscriptions first, then purchases, then events in (event_id, input) order,
  *   then plan changes (upgrades, downgrades, cancellations);
- * - periods still open at the end are reported up to their natural end (fees billed, usage so far),
- *   or up to the window's end when one is given (renewals due before it happen first).
+ * - the rating window ends at `endAt` when given, else at the end of the UTC day of the export's
+ *   last event (the export's own span; with no events at all, each open period's natural end):
+ *   renewals due before it happen, periods still open end at it, and subscriptions, purchases and
+ *   changes from it on are left out (counted).
  *
  * Two questions, one replay (`RerateOptions.asMetered`):
  * - replay (default): each event is routed under this catalog, as the application would have;
@@ -90,7 +92,8 @@ export interface RerateOptions {
   readonly changes?: readonly RerateChange[];
   /**
    * The end of the rating window (exclusive), ms: events and changes from it on are left out,
-   * renewals due before it happen, open periods end at it. Null: each open period's natural end.
+   * renewals due before it happen, open periods end at it. Null: the end of the UTC day of the
+   * export's last event (each open period's natural end when there is no event).
    */
   readonly endAt?: number | null;
 }
@@ -131,6 +134,8 @@ export interface RerateResult {
   readonly refusedChanges: readonly RerateChangeRefusal[];
   /** Events not billed, by reason (`duplicate` is `duplicateEvents`). */
   readonly ignoredEvents: IgnoredEvents;
+  /** Subscriptions, purchases and plan changes at or after the window's end: not applied. */
+  readonly changesAfterWindow: number;
   /** The first lines whose event name looks like a typo of the meter's (the export readers fill it). */
   readonly eventNameHints: readonly EventNameHint[];
 }
@@ -147,6 +152,8 @@ type Change =
   | { readonly at: number; readonly order: 0; readonly key: string; readonly index: number; readonly subscription: RerateSubscription }
   | { readonly at: number; readonly order: 1; readonly key: string; readonly index: number; readonly purchase: ReratePurchase }
   | { readonly at: number; readonly order: 2; readonly key: string; readonly index: number; readonly change: RerateChange };
+
+const DAY_MS = 86_400_000;
 
 /** Plan changes come after the events of their instant. */
 const PLAN_CHANGE = 2;
@@ -301,9 +308,12 @@ export class Rerater {
    */
   finishInClosingOrder(): RerateResult & { readonly invoices: Invoice[] } {
     this.flush();
-    const { state, catalog, closed, endAt } = this;
+    const { state, catalog, closed } = this;
+    // The export's own span: up to the end of the day of its last event.
+    const endAt = this.endAt !== Number.POSITIVE_INFINITY || this.pendingAt === Number.NEGATIVE_INFINITY ? this.endAt : (Math.floor(this.pendingAt / DAY_MS) + 1) * DAY_MS;
     const windowed = endAt !== Number.POSITIVE_INFINITY;
     this.applyChangesUpTo(windowed ? endAt - 1 : endAt, false);
+    const changesAfterWindow = this.changes.length - this.next;
     if (windowed) this.catchUp(endAt - 1);
     for (const invoice of drainClosed(state)) closed.push(invoice);
     for (const account of state.accounts.values()) {
@@ -317,6 +327,7 @@ export class Rerater {
       refusedPurchases: this.refused,
       refusedChanges: this.refusedChanges,
       ignoredEvents: { ...this.ignored },
+      changesAfterWindow,
       eventNameHints: [],
     };
   }

@@ -36,18 +36,23 @@ export function referenceBill(
   events: readonly RerateEvent[],
 ): ReferenceInvoice[] {
   const lastAt = Math.max(...subscriptions.map((s) => s.startedAt), ...purchases.map((p) => p.purchasedAt), ...events.map((e) => e.at));
+  // The window: up to the end of the UTC day of the last event (with no event, every period that starts by the last input).
+  const day = 86_400_000;
+  const windowEnd = events.length === 0 ? Number.POSITIVE_INFINITY : (Math.floor(Math.max(...events.map((e) => e.at)) / day) + 1) * day;
+  const inPeriods = (start: number) => (events.length === 0 ? start <= lastAt : start < windowEnd);
   const unique = events.filter((event, index) => events.findIndex((other) => other.eventId === event.eventId) === index);
   const invoices: ReferenceInvoice[] = [];
   for (const subscription of subscriptions) {
+    if (subscription.startedAt >= windowEnd) continue;
     const plan = catalog.plans.get(subscription.planId)!;
     const mine = unique
       .filter((event) => event.customerId === subscription.customerId)
       .sort((a, b) => a.at - b.at || (a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0));
     const myPurchases = purchases
-      .filter((purchase) => purchase.customerId === subscription.customerId && purchase.purchasedAt >= subscription.startedAt && plan.topupsAllowed)
+      .filter((purchase) => purchase.customerId === subscription.customerId && purchase.purchasedAt >= subscription.startedAt && purchase.purchasedAt < windowEnd && plan.topupsAllowed)
       .sort((a, b) => a.purchasedAt - b.purchasedAt || (a.purchaseId < b.purchaseId ? -1 : 1));
     const lots: TopupLot[] = [];
-    for (let k = 0; addMonthsClamped(subscription.startedAt, k) <= lastAt; k += 1) {
+    for (let k = 0; inPeriods(addMonthsClamped(subscription.startedAt, k)); k += 1) {
       const start = addMonthsClamped(subscription.startedAt, k);
       const end = addMonthsClamped(subscription.startedAt, k + 1);
       let included = plan.fastAllowanceMs;
