@@ -53,13 +53,18 @@ export class OutputFolder {
     if (problem !== null) throw new UsageError(problem);
     this.target = resolve(target);
     const parent = dirname(this.target);
-    mkdirSync(parent, { recursive: true });
     const prefix = `.${basename(this.target)}.`;
-    for (const name of readdirSync(parent)) {
-      if (name.startsWith(`${prefix}partial-`) || name.startsWith(`${prefix}old-`)) rmSync(join(parent, name), { recursive: true, force: true });
-    }
     this.staging = join(parent, `${prefix}partial-${process.pid}`);
-    mkdirSync(this.staging);
+    try {
+      mkdirSync(parent, { recursive: true });
+      for (const name of readdirSync(parent)) {
+        if (name.startsWith(`${prefix}partial-`) || name.startsWith(`${prefix}old-`)) rmSync(join(parent, name), { recursive: true, force: true });
+      }
+      mkdirSync(this.staging);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new UsageError(`${flag} ${target}: cannot write in ${parent} (${code})`);
+    }
   }
 
   /** Swaps the staging folder in for the target (the previous outputs go). */

@@ -153,6 +153,7 @@ describe('npx tsx sim', () => {
       [['--out', 'scenarios'], /holds the input scenarios\/validation\/mm-c-rho50\.yaml/],
       [['--out', join(base, 'notes')], /holds files a run did not write \(plan\.md\)/],
       [['--out', join(base, 'run'), '--trace', join(base, 'run', 'trace')], /--trace .* is inside --out/],
+      [['--out', '/proc/gbl-out'], /--out \/proc\/gbl-out: cannot write in \/proc/], // nowhere to write, even as root
     ];
     for (const [flags, message] of cases) {
       const run = sim([SMALL, ...flags]);
