@@ -26,13 +26,20 @@ export class InputError extends Error {
   }
 }
 
-/** Formats one issue as `file:line:column: path: message`. */
+/** The longest path or message printed whole: an input's 10 MB value is not echoed back. */
+const LONGEST_SHOWN = 300;
+
+function cut(text: string): string {
+  return text.length <= LONGEST_SHOWN ? text : `${text.slice(0, LONGEST_SHOWN)}... (${text.length} characters in all)`;
+}
+
+/** Formats one issue as `file:line:column: path: message` (a very long path or message cut). */
 export function formatIssue(issue: InputIssue): string {
   let where = issue.file;
   if (issue.line !== undefined) where += `:${issue.line}`;
   if (issue.line !== undefined && issue.column !== undefined) where += `:${issue.column}`;
-  const path = issue.path ? `${issue.path}: ` : '';
-  return `${where}: ${path}${issue.message}`;
+  const path = issue.path ? `${cut(issue.path)}: ` : '';
+  return `${where}: ${path}${cut(issue.message)}`;
 }
 
 /** Formats issues one per line, ordered as given. */

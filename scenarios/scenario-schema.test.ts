@@ -61,6 +61,13 @@ describe('invalid scenarios', () => {
     expect(where(issuesOf(scenarioFile(empty)))).toEqual([[lineOf(empty, 'horizon'), 'horizon.days']]);
   });
 
+  it('refuses distribution parameters past 1e9 and weights whose sum is not finite', () => {
+    const text = edited(['upscale: { kind: empirical, values: [20, 40], weights: [3, 1] }', 'upscale: { kind: empirical, values: [20, 40], weights: [1e308, 1e308] }']);
+    const issues = issuesOf(scenarioFile(text));
+    expect(issues.map((issue) => issue.message)).toContain('weights must add up to a finite number');
+    expect(where(issues).every(([line]) => line === lineOf(text, 'weights: [1e308'))).toBe(true);
+  });
+
   it('checks failure rates per job type against the catalog', () => {
     const text = `${SMALL}job_types:\n  remix: { failure_rate: 0.1 }\n  upscale: { failure_rate: 1.5 }\n`;
     const issues = issuesOf(scenarioFile(text));

@@ -30,6 +30,7 @@ import { issuesAt, parseYaml } from './yaml-load.ts';
 const MAX_GPUS = 100_000;
 const MAX_GPU_HOUR_CENTS = 100_000;
 const MAX_HORIZON_DAYS = 3660;
+const MAX_DISTRIBUTION_VALUE = 1e9;
 
 /** Shares must sum to 1 within this tolerance. */
 export const SHARE_TOLERANCE = 1e-6;
@@ -55,24 +56,27 @@ function shareMap(what: string) {
 
 /** A distribution as written in YAML (the DistributionSpec of sim/random.ts); `unit` names its unit. */
 export function distributionSchema(unit: string) {
-  const values = z.array(nonNegative).min(1);
+  // Every parameter at most 1e9, so that draws (and GPU ms made of them) stay finite, exact numbers.
+  const atLeastZero = nonNegative.max(MAX_DISTRIBUTION_VALUE);
+  const aboveZero = positive.max(MAX_DISTRIBUTION_VALUE);
+  const values = z.array(atLeastZero).min(1);
   return z
     .discriminatedUnion(
       'kind',
       [
-        z.strictObject({ kind: z.literal('constant').describe('always the same value'), value: nonNegative.describe(`the value, ${unit}`) }),
-        z.strictObject({ kind: z.literal('exponential').describe('memoryless, sd = mean'), mean: positive.describe(`mean, ${unit}`) }),
+        z.strictObject({ kind: z.literal('constant').describe('always the same value'), value: atLeastZero.describe(`the value, ${unit}`) }),
+        z.strictObject({ kind: z.literal('exponential').describe('memoryless, sd = mean'), mean: aboveZero.describe(`mean, ${unit}`) }),
         z.strictObject({
           kind: z.literal('lognormal').describe('right-skewed, by its own mean and standard deviation (not those of the log)'),
-          mean: positive.describe(`mean, ${unit}`),
-          sd: nonNegative.describe(`standard deviation, ${unit}`),
+          mean: aboveZero.describe(`mean, ${unit}`),
+          sd: atLeastZero.describe(`standard deviation, ${unit}`),
         }),
         z.strictObject({
           kind: z.literal('gamma').describe('right-skewed, by mean and shape'),
-          mean: positive.describe(`mean, ${unit}`),
-          shape: positive.describe('shape k (> 0; 1 = exponential, larger = less spread)'),
+          mean: aboveZero.describe(`mean, ${unit}`),
+          shape: aboveZero.describe('shape k (> 0; 1 = exponential, larger = less spread)'),
         }),
-        z.strictObject({ kind: z.literal('poisson').describe('whole-number counts'), mean: positive.describe(`mean, ${unit} (a whole-number count)`) }),
+        z.strictObject({ kind: z.literal('poisson').describe('whole-number counts'), mean: aboveZero.describe(`mean, ${unit} (a whole-number count)`) }),
         z
           .strictObject({
             kind: z.literal('empirical').describe('one of the listed values, drawn by weight'),
@@ -85,6 +89,8 @@ export function distributionSchema(unit: string) {
               ctx.addIssue({ code: 'custom', path: ['weights'], message: `give one weight per value (${spec.values.length})` });
             } else if (spec.weights.every((weight) => weight === 0)) {
               ctx.addIssue({ code: 'custom', path: ['weights'], message: 'weights must not all be 0' });
+            } else if (!Number.isFinite(spec.weights.reduce((sum, weight) => sum + weight, 0))) {
+              ctx.addIssue({ code: 'custom', path: ['weights'], message: 'weights must add up to a finite number' });
             }
           }),
       ],
