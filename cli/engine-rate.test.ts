@@ -229,6 +229,22 @@ describe('npx tsx engine rate', () => {
     expect(output.event_name_hints).toHaveLength(3); // at most three; "image.count" is no near miss
   });
 
+  it('refuses, as bad input, an instant that would rate decades of periods (2099 typed for 2026) unless --to or --allow-large', () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => `cus_${index},basic,month,2026-01-01T00:00:00Z`);
+    const paths = files({
+      's.csv': `customer_id,plan,interval,started_at\n${rows.join('\n')}\n`,
+      'e.jsonl': [usage('a', 'cus_1', '2026-01-10T00:00:00Z', 5), usage('b', 'cus_2', '2099-01-10T00:00:00Z', 5)].join('\n'),
+    });
+    const args = ['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--json'];
+    const run = engine(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/the inputs run from 2026-01-01T00:00:00\.000Z to 2099-01-10T00:00:00\.000Z for 30,000 subscription\(s\): about 26,\d{3},\d{3} billing periods to rate\. An instant typed wrong\?/);
+    const windowed = engine([...args, '--to', '2026-02-01T00:00:00Z']);
+    expect(windowed.code).toBe(0);
+    expect(windowed.stderr).toMatch(/ignored 1 event\(s\), after_window/);
+  });
+
   it('rejects a missing column, a missing file and bad flags with exit 2', () => {
     const paths = files({ 's.csv': 'customer_id,plan,started_at\ncus_a,pro,2026-01-01T00:00:00Z\n', 'e.jsonl': '' });
     const missingColumn = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);

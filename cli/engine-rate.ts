@@ -32,6 +32,8 @@ usage past a Relax plan's allowance goes to Relax: what would these customers ha
   --instants FROM..TO     instants accepted in every input (default 2000-01-01..2100-01-01);
                           any other is an input error with its file and line
   --strict                exit 2 if any event was ignored or any top-up or plan change refused
+  --allow-large           rate inputs that span more than 20M billing periods (refused otherwise:
+                          most likely an instant typed wrong)
   --json                  print {"invoices":[...],"ignored_events":{...},"refusals":[...]} instead
                           of a table
 Ignored events and refusals are summarised on stderr, counted by reason.
@@ -47,6 +49,7 @@ interface RateFlags {
   endAt: number | null;
   instants: InstantRange;
   strict: boolean;
+  allowLarge: boolean;
   json: boolean;
 }
 
@@ -64,6 +67,7 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
         to: { type: 'string' },
         instants: { type: 'string' },
         strict: { type: 'boolean', default: false },
+        'allow-large': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -90,6 +94,7 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
     endAt,
     instants,
     strict: values.strict ?? false,
+    allowLarge: values['allow-large'] ?? false,
     json: values.json ?? false,
   };
 }
@@ -105,7 +110,7 @@ export async function rateMain(argv: string[]): Promise<number> {
     process.stdout.write(`${RATE_USAGE}\n`);
     return 0;
   }
-  const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt, instants: flags.instants });
+  const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt, instants: flags.instants, allowLarge: flags.allowLarge });
   if (flags.json) {
     writeInvoicesJson(result.invoices, writeOut, {
       ignored_events: result.ignoredEvents,

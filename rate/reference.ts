@@ -14,7 +14,8 @@
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../scenarios/errors.ts';
 import { readChanges, readPurchases, readSubscriptions } from './inputs.ts';
-import { type RerateResult, addIgnoredEvents, rerate } from './rerate.ts';
+import { formatIsoMs } from '../engine/index.ts';
+import { type RerateResult, RerateTooLarge, addIgnoredEvents, rerate } from './rerate.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS } from './instants.ts';
 import { readEvents } from './text-export.ts';
 
@@ -35,6 +36,26 @@ export interface RateOptions {
   readonly endAt?: number | null;
   /** Accepted instants (default 2000 to 2100): any other is an input error with its file and line. */
   readonly instants?: InstantRange;
+  /** Rate however many billing periods the inputs span (default: refuse past LARGE_PERIODS). */
+  readonly allowLarge?: boolean;
+}
+
+/** `work`, with a re-rating that would bill too many periods turned into an input error on `eventsFile`. */
+export function refusingTooLarge<T>(eventsFile: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (!(error instanceof RerateTooLarge)) throw error;
+    const periods = Math.round(error.periods).toLocaleString('en-US');
+    throw new InputError([
+      {
+        file: eventsFile,
+        message:
+          `the inputs run from ${formatIsoMs(error.fromAt)} to ${formatIsoMs(error.toAt)} for ${error.subscriptions.toLocaleString('en-US')} subscription(s): ` +
+          `about ${periods} billing periods to rate. An instant typed wrong? --to or --instants narrows the window; --allow-large rates it all`,
+      },
+    ]);
+  }
 }
 
 /** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
@@ -47,6 +68,7 @@ export function rateFilesPlainly(files: RateFiles, options: RateOptions = {}): R
   const changes = files.changes ? readChanges(files.changes, catalog, issues, range) : [];
   const { events, skipped } = readEvents(files.events, catalog, issues, range);
   if (issues.length > 0) throw new InputError(issues);
-  const result = rerate(catalog, subscriptions, purchases, events, { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null });
+  const rerateOptions = { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null, allowLarge: options.allowLarge ?? false };
+  const result = refusingTooLarge(files.events, () => rerate(catalog, subscriptions, purchases, events, rerateOptions));
   return { ...result, ignoredEvents: addIgnoredEvents({ ...result.ignoredEvents }, skipped), eventNameHints: skipped.nameHints };
 }

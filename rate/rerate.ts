@@ -41,6 +41,7 @@ import {
   createEngine,
   dispatchHeldByHandle,
   drainClosed,
+  formatIsoMs,
   handleOf,
   jobTypeOf,
   nextTickAt,
@@ -96,6 +97,28 @@ export interface RerateOptions {
    * export's last event (each open period's natural end when there is no event).
    */
   readonly endAt?: number | null;
+  /** Rate however many billing periods the inputs span (past LARGE_PERIODS: RerateTooLarge). */
+  readonly allowLarge?: boolean;
+}
+
+/** Billing periods (subscriptions x months) past which a re-rating needs `allowLarge`. */
+export const LARGE_PERIODS = 20_000_000;
+const MONTH_MS = 30.44 * 86_400_000;
+
+/**
+ * Thrown before catching up to an instant that would bill more than LARGE_PERIODS periods: most
+ * likely an instant typed wrong (2062 for 2026), which would otherwise cost minutes of renewals.
+ */
+export class RerateTooLarge extends Error {
+  constructor(
+    readonly fromAt: number,
+    readonly toAt: number,
+    readonly subscriptions: number,
+    readonly periods: number,
+  ) {
+    super(`rating up to ${formatIsoMs(toAt)} bills about ${Math.round(periods).toLocaleString('en-US')} periods`);
+    this.name = 'RerateTooLarge';
+  }
 }
 
 /** Why an event of the export was not billed. */
@@ -202,6 +225,10 @@ export class Rerater {
   /** When each subscribed customer's first subscription starts; the customer id of each handle. */
   private readonly firstStartAt = new Map<string, number>();
   private readonly customerIds: string[] = [];
+  private readonly allowLarge: boolean;
+  private readonly subscriptionCount: number;
+  /** The earliest subscription start (+infinity: none). */
+  private readonly firstStartAt_: number;
   private readonly closed: Invoice[] = [];
   /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
   private readonly pendingHandles: number[] = [];
@@ -220,6 +247,9 @@ export class Rerater {
     this.state = createEngine(catalog, subscriptions.length);
     this.defaultJobType = catalog.jobTypes.values().next().value!;
     this.changes = orderChanges(subscriptions, purchases, options.changes ?? []);
+    this.allowLarge = options.allowLarge ?? false;
+    this.subscriptionCount = subscriptions.length;
+    this.firstStartAt_ = subscriptions.reduce((first, subscription) => Math.min(first, subscription.startedAt), Number.POSITIVE_INFINITY);
     this.asMetered = options.asMetered ?? false;
     this.endAt = options.endAt ?? Number.POSITIVE_INFINITY;
     for (const { customerId, startedAt } of subscriptions) {
@@ -381,7 +411,10 @@ export class Rerater {
   }
 
   private catchUp(at: number): void {
-    if (at >= nextTickAt(this.state)) for (const invoice of tick(this.state, at).invoices) this.closed.push(invoice);
+    if (at < nextTickAt(this.state)) return;
+    const periods = this.subscriptionCount * ((at - this.firstStartAt_) / MONTH_MS);
+    if (periods > LARGE_PERIODS && !this.allowLarge) throw new RerateTooLarge(this.firstStartAt_, at, this.subscriptionCount, periods);
+    for (const invoice of tick(this.state, at).invoices) this.closed.push(invoice);
   }
 
   /**

@@ -103,6 +103,31 @@ describe('rateFiles (the fast path)', () => {
     );
   });
 
+  it('refuses a span of too many billing periods exactly as the plain path does, bad lines first', () => {
+    const rows = Array.from({ length: 30_000 }, (_, index) => `cus_${index},basic,month,2026-01-01T00:00:00Z`);
+    const event = (id: string, at: string) => JSON.stringify({ event_id: id, customer_id: 'cus_1', event_name: 'gpu.fast_seconds', timestamp: at, metadata: { gpu_seconds: 5, mode: 'fast' } });
+    const subscriptions = join(dir, 'many.csv');
+    writeFileSync(subscriptions, `customer_id,plan,interval,started_at\n${rows.join('\n')}\n`);
+    for (const lines of [[event('a', '2026-01-10T00:00:00Z'), event('b', '2099-01-10T00:00:00Z')], [event('a', '2099-01-10T00:00:00Z'), 'not json']]) {
+      const events = join(dir, `far-${lines.length}-${lines[1]!.length}.jsonl`);
+      writeFileSync(events, `${lines.join('\n')}\n`);
+      const paths: RateFiles = { catalog: 'scenarios/catalogs/midjourney.yaml', subscriptions, events, purchases: null };
+      const message = (rate: () => unknown) => {
+        try {
+          rate();
+        } catch (error) {
+          return (error as Error).message;
+        }
+        return 'no error';
+      };
+      const plain = message(() => rateFilesPlainly(paths));
+      expect(plain).toMatch(lines[1] === 'not json' ? /:2: not valid JSON/ : /billing periods to rate/);
+      expect(message(() => rateFiles(paths, { readerThread: false }))).toBe(plain);
+      expect(message(() => rateFiles(paths, { readerThread: true }))).toBe(plain);
+      if (lines[1] !== 'not json') expect(message(() => rateFiles(paths, { readerThread: false, endAt: Date.UTC(2026, 1, 1) }))).toBe('no error');
+    }
+  });
+
   it('reports bad lines read on another thread as those read in this one', () => {
     const paths = files({ subscriptions: {}, purchases: [], events: [], changes: [], ordered: true, asMetered: false, endDay: null });
     writeFileSync(paths.events, '{"event_id":"a","customer_id":"c","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{}}\nnot json\n');

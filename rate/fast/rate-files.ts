@@ -14,7 +14,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Catalog } from '../../engine/index.ts';
-import type { RerateChange, RerateOptions, ReratePurchase, RerateResult, RerateSubscription } from '../rerate.ts';
+import { type RerateChange, type RerateOptions, type ReratePurchase, type RerateResult, type RerateSubscription, RerateTooLarge } from '../rerate.ts';
 import { loadCatalog } from '../../scenarios/catalog-schema.ts';
 import { InputError, type InputIssue } from '../../scenarios/errors.ts';
 import { BatchRater } from './batch-rater.ts';
@@ -22,7 +22,7 @@ import { ByteKeyTable, decodeKey } from './byte-key-table.ts';
 import { EventBatchBuilder } from './event-batch.ts';
 import { BATCH_EVENTS, type BatchTarget, EventStream } from './event-stream.ts';
 import { readChanges, readPurchases, subscriptionsOfText } from '../inputs.ts';
-import type { RateFiles, RateOptions } from '../reference.ts';
+import { type RateFiles, type RateOptions, refusingTooLarge } from '../reference.ts';
 import { readInputText } from '../../scenarios/input-file.ts';
 import { cleanSubscriptions } from './clean-subscriptions.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS } from '../instants.ts';
@@ -82,6 +82,10 @@ interface ExportRead {
 
 /** Reads and validates the inputs (every problem raised at once as an InputError) and re-rates them. */
 export function rateFiles(files: RateFiles, options: FastRateOptions = {}): RerateResult {
+  return refusingTooLarge(files.events, () => rateFilesUnbounded(files, options));
+}
+
+function rateFilesUnbounded(files: RateFiles, options: FastRateOptions): RerateResult {
   // The reader thread loads while this one reads the catalog, and reads the export while this one
   // reads the other inputs.
   const reader = (options.readerThread ?? defaultReaderThread(files.events)) ? new ReaderThread(files.events, expectedEvents(files.events)) : null;
@@ -98,10 +102,19 @@ export function rateFiles(files: RateFiles, options: FastRateOptions = {}): Rera
     const purchases = files.purchases === null ? [] : readPurchases(files.purchases, catalog, issues, range);
     const changes: RerateChange[] = files.changes ? readChanges(files.changes, catalog, issues, range) : [];
     const customerIds = [...new Set([...subscriptions, ...purchases].map((input) => input.customerId))];
-    const rerateOptions: RerateOptions = { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null };
+    const rerateOptions: RerateOptions = { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null, allowLarge: options.allowLarge ?? false };
     const inputs: RateInputs = { catalog, range, subscriptions, purchases, options: rerateOptions, customerIds };
     const rater = new BatchRater(catalog, subscriptions, purchases, customerIds, rerateOptions);
-    const read = reader === null ? readHere(files.events, catalog, range, rater) : readOnThread(reader, rater);
+    let read: ExportRead;
+    try {
+      read = reader === null ? readHere(files.events, catalog, range, rater) : readOnThread(reader, rater);
+    } catch (error) {
+      // Rated too far while reading: bad input anywhere comes first, as the plain path reads it all first.
+      if (!(error instanceof RerateTooLarge)) throw error;
+      readUsageExport(files.events, catalog, issues, { event() {} }, { range });
+      if (issues.length > 0) throw new InputError(issues);
+      throw error;
+    }
     issues.push(...read.issues);
     if (issues.length > 0) throw new InputError(issues);
     return read.ordered ? rater.finish({ ...read.skipped, duplicate: read.duplicates }) : rateSorted(files.events, inputs);
