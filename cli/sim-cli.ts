@@ -5,6 +5,7 @@
  * the worker count. Progress goes to stderr, and only when stderr is a terminal.
  */
 import { availableParallelism } from 'node:os';
+import { Presets, SingleBar } from 'cli-progress';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from './command.ts';
@@ -99,24 +100,22 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
   };
 }
 
-/** A one-line progress bar on stderr, redrawn in place; silent unless stderr is a terminal. */
+/**
+ * Progress on stderr, redrawn in place (cli-progress), and only when stderr is a terminal: piped
+ * output stays clean. Replications report their own share; the bar shows their mean.
+ */
 function progressBar(replications: number): { update: (replication: number, done: number) => void; end: () => void } {
   if (!process.stderr.isTTY) return { update: () => {}, end: () => {} };
   const done = new Float64Array(replications);
-  let last = -1;
+  const bar = new SingleBar({ format: '[{bar}] {percentage}% simulating, ETA {eta_formatted}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.legacy);
+  bar.start(100, 0);
   return {
     update(replication, share) {
       done[replication] = share;
-      const total = done.reduce((sum, value) => sum + value, 0) / replications;
-      const percent = Math.floor(total * 100);
-      if (percent === last) return;
-      last = percent;
-      const width = 30;
-      const filled = Math.round(total * width);
-      process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(percent).padStart(3)}% simulating`);
+      bar.update(Math.floor((done.reduce((sum, value) => sum + value, 0) / replications) * 100));
     },
     end() {
-      process.stderr.write('\r\x1b[K');
+      bar.stop();
     },
   };
 }
