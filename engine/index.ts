@@ -64,7 +64,7 @@ export { invoiceJson, invoiceJsonText, secondsText } from './invoice-json.ts';
 export type { BlockReason, JobRequest, RouteDecision, RouteReason, Unblock } from './router.ts';
 export { canDispatch, dispatchHeld, submit } from './router.ts';
 export type { CompletedJob, Completion } from './usage.ts';
-export { complete, fail } from './usage.ts';
+export { complete, fail, usageEventOf } from './usage.ts';
 export type { UsageEvent } from './meter.ts';
 
 // Jobs by account handle: the hot path beside the plain one, for drivers holding millions of

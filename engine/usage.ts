@@ -94,8 +94,23 @@ class MeteredUsage implements UsageEvent, Completion {
   }
 
   toJSON(): UsageEvent {
-    return { event_id: this.event_id, customer_id: this.customer_id, event_name: this.event_name, timestamp: this.timestamp, metadata: this.metadata };
+    return usageEventOf(this.source.catalog, this.customer_id, this.jobId, this.mode, this.chargedMs, this.atHigh * AT_SPLIT + this.atLow);
   }
+}
+
+/**
+ * The usage event of a job charged `chargedMs` of Fast time in `mode`, completed at `at`, as Dodo
+ * ingests it: what `complete` sends, and what a driver records for usage metered before it took an
+ * account over (`carryInUsage` describes none).
+ */
+export function usageEventOf(catalog: Catalog, customerId: string, jobId: string, mode: Mode, chargedMs: number, at: number): UsageEvent {
+  return {
+    event_id: usageEventId(jobId),
+    customer_id: customerId,
+    event_name: catalog.meterEventName,
+    timestamp: formatIsoMs(at),
+    metadata: { [catalog.meterKey]: chargedMs / MS_PER_SECOND, mode },
+  };
 }
 
 /** The deterministic usage event id of a job. */

@@ -33,6 +33,7 @@ import {
   type Invoice,
   type JobRequest,
   type JobTypeDef,
+  MS_PER_DAY,
   buyTopup,
   cancelCustomer,
   changeCustomerPlan,
@@ -103,7 +104,7 @@ export interface RerateOptions {
 
 /** Billing periods (subscriptions x months) past which a re-rating needs `allowLarge`. */
 export const LARGE_PERIODS = 20_000_000;
-const MONTH_MS = 30.44 * 86_400_000;
+const MONTH_MS = 30.44 * MS_PER_DAY;
 
 /**
  * Thrown before catching up to an instant that would bill more than LARGE_PERIODS periods: most
@@ -151,11 +152,9 @@ export interface RerateRefusal {
 export interface RerateResult {
   /** Closed and open periods, ordered by customer id, then period start. */
   readonly invoices: readonly Invoice[];
-  /** Usage events ignored because their event_id was already seen. */
-  readonly duplicateEvents: number;
   readonly refusedPurchases: readonly RerateRefusal[];
   readonly refusedChanges: readonly RerateChangeRefusal[];
-  /** Events not billed, by reason (`duplicate` is `duplicateEvents`). */
+  /** Events not billed, by reason. */
   readonly ignoredEvents: IgnoredEvents;
   /** Subscriptions, purchases and plan changes at or after the window's end: not applied. */
   readonly changesAfterWindow: number;
@@ -176,7 +175,6 @@ type Change =
   | { readonly at: number; readonly order: 1; readonly key: string; readonly index: number; readonly purchase: ReratePurchase }
   | { readonly at: number; readonly order: 2; readonly key: string; readonly index: number; readonly change: RerateChange };
 
-const DAY_MS = 86_400_000;
 
 /** Plan changes come after the events of their instant. */
 const PLAN_CHANGE = 2;
@@ -215,7 +213,6 @@ export class Rerater {
   private readonly changes: Change[];
   private next = 0;
   private readonly seen = new Set<string>();
-  private duplicates = 0;
   private readonly refused: RerateRefusal[] = [];
   private readonly refusedChanges: RerateChangeRefusal[] = [];
   private readonly ignored = noIgnoredEvents();
@@ -228,7 +225,7 @@ export class Rerater {
   private readonly allowLarge: boolean;
   private readonly subscriptionCount: number;
   /** The earliest subscription start (+infinity: none). */
-  private readonly firstStartAt_: number;
+  private readonly earliestStartAt: number;
   private readonly closed: Invoice[] = [];
   /** Events of the instant `pendingAt` not replayed yet, as columns (`pendingCount` in use). */
   private readonly pendingHandles: number[] = [];
@@ -249,7 +246,7 @@ export class Rerater {
     this.changes = orderChanges(subscriptions, purchases, options.changes ?? []);
     this.allowLarge = options.allowLarge ?? false;
     this.subscriptionCount = subscriptions.length;
-    this.firstStartAt_ = subscriptions.reduce((first, subscription) => Math.min(first, subscription.startedAt), Number.POSITIVE_INFINITY);
+    this.earliestStartAt = subscriptions.reduce((first, subscription) => Math.min(first, subscription.startedAt), Number.POSITIVE_INFINITY);
     this.asMetered = options.asMetered ?? false;
     this.endAt = options.endAt ?? Number.POSITIVE_INFINITY;
     for (const { customerId, startedAt } of subscriptions) {
@@ -261,7 +258,7 @@ export class Rerater {
   add(event: RerateEvent): boolean {
     if (event.at < this.pendingAt) return false;
     if (this.seen.has(event.eventId)) {
-      this.duplicates += 1;
+      this.ignored.duplicate += 1;
       return true;
     }
     this.seen.add(event.eventId);
@@ -340,7 +337,7 @@ export class Rerater {
     this.flush();
     const { state, catalog, closed } = this;
     // The export's own span: up to the end of the day of its last event.
-    const endAt = this.endAt !== Number.POSITIVE_INFINITY || this.pendingAt === Number.NEGATIVE_INFINITY ? this.endAt : (Math.floor(this.pendingAt / DAY_MS) + 1) * DAY_MS;
+    const endAt = this.endAt !== Number.POSITIVE_INFINITY || this.pendingAt === Number.NEGATIVE_INFINITY ? this.endAt : (Math.floor(this.pendingAt / MS_PER_DAY) + 1) * MS_PER_DAY;
     const windowed = endAt !== Number.POSITIVE_INFINITY;
     this.applyChangesUpTo(windowed ? endAt - 1 : endAt, false);
     const changesAfterWindow = this.changes.length - this.next;
@@ -350,10 +347,8 @@ export class Rerater {
       const open = previewInvoice(catalog, account, windowed ? endAt : account.cycleEndAt);
       if (open !== null) closed.push(open);
     }
-    this.ignored.duplicate = this.duplicates;
     return {
       invoices: closed,
-      duplicateEvents: this.duplicates,
       refusedPurchases: this.refused,
       refusedChanges: this.refusedChanges,
       ignoredEvents: { ...this.ignored },
@@ -412,8 +407,8 @@ export class Rerater {
 
   private catchUp(at: number): void {
     if (at < nextTickAt(this.state)) return;
-    const periods = this.subscriptionCount * ((at - this.firstStartAt_) / MONTH_MS);
-    if (periods > LARGE_PERIODS && !this.allowLarge) throw new RerateTooLarge(this.firstStartAt_, at, this.subscriptionCount, periods);
+    const periods = this.subscriptionCount * ((at - this.earliestStartAt) / MONTH_MS);
+    if (periods > LARGE_PERIODS && !this.allowLarge) throw new RerateTooLarge(this.earliestStartAt, at, this.subscriptionCount, periods);
     for (const invoice of tick(this.state, at).invoices) this.closed.push(invoice);
   }
 
@@ -475,5 +470,5 @@ export function rerate(
   for (const index of kept) rerater.addUnique(events[index]!);
   const result = rerater.finish();
   const duplicates = events.length - kept.length;
-  return { ...result, duplicateEvents: duplicates, ignoredEvents: { ...result.ignoredEvents, duplicate: duplicates } };
+  return { ...result, ignoredEvents: { ...result.ignoredEvents, duplicate: duplicates } };
 }

@@ -9,7 +9,7 @@
  * through the engine as carried-in usage (no job) and reported apart (`priorUsageMs`), never as
  * horizon usage.
  */
-import { type Catalog, type EngineState, MS_PER_DAY, accountOf, addMonthsClamped, carryInUsage, formatIsoMs, subscribeCustomer, tick } from '../engine/index.ts';
+import { type Catalog, type EngineState, MS_PER_DAY, accountOf, addMonthsClamped, carryInUsage, subscribeCustomer, tick, usageEventOf } from '../engine/index.ts';
 import { pickCumulative, segmentOffsets } from './arrivals.ts';
 import type { Uniform } from './random.ts';
 import { distributionMean } from './random.ts';
@@ -55,13 +55,7 @@ function chargePriorUsage(model: SimModel, state: EngineState, id: string, perDa
   if (priorMs <= 0) return 0;
   carryInUsage(model.catalog, account, priorMs, model.startAt);
   // Production would have sent this usage before the start: the trace records it as one event.
-  trace?.usage({
-    event_id: `${id}:prior:gpu`,
-    customer_id: id,
-    event_name: model.catalog.meterEventName,
-    timestamp: formatIsoMs(model.startAt),
-    metadata: { [model.catalog.meterKey]: priorMs / 1000, mode: 'fast' },
-  });
+  trace?.usage(usageEventOf(model.catalog, id, `${id}:prior`, 'fast', priorMs, model.startAt));
   return priorMs;
 }
 

@@ -88,6 +88,8 @@ class Simulation {
   private readonly jobTypeIds: string[][];
   /** By segment and job type index: the share of jobs that fail. */
   private readonly failureRates: Float64Array[];
+  /** Whether any job type fails at all (else completions skip the lookup). */
+  private readonly failing: boolean;
   private readonly segmentStarts: number[];
   private lastAt: number;
   private hourIndex = 0;
@@ -120,6 +122,7 @@ class Simulation {
     );
     this.jobTypeIds = model.segments.map((segment) => [...segment.jobTypeIds]);
     this.failureRates = model.segments.map((segment) => Float64Array.from(segment.jobTypeIds, (id) => model.failureRates.get(id) ?? 0));
+    this.failing = this.failureRates.some((rates) => rates.some((rate) => rate > 0));
     this.segmentStarts = segmentOffsets(model.segments);
     this.lastAt = model.startAt;
   }
@@ -390,8 +393,7 @@ class Simulation {
     const metrics = this.metrics;
     const tier = jobs.tier[slot]!;
     const month = this.tierMonth(tier, at);
-    const failureRate = this.failureRates[this.segmentOf(customer)]![jobs.jobType[slot]!]!;
-    if (failureRate > 0 && this.streams.failures() < failureRate) {
+    if (this.failing && this.fails(customer, jobs.jobType[slot]!)) {
       // It held its GPU to the end and failed there: nothing is charged or sent.
       fail(this.catalog, account, job, at);
       metrics.failed += 1;
@@ -430,6 +432,12 @@ class Simulation {
       });
     }
     this.afterJob(slot, customer, account, at);
+  }
+
+  /** Whether this customer's job of this type fails (a draw from the failures stream where its rate is not 0). */
+  private fails(customer: number, jobTypeIndex: number): boolean {
+    const rate = this.failureRates[this.segmentOf(customer)]![jobTypeIndex]!;
+    return rate > 0 && this.streams.failures() < rate;
   }
 
   /** A job left the fleet: its slot is free, the customer's held jobs and the queues move on. */

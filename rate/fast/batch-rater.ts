@@ -97,7 +97,6 @@ export class BatchRater {
     return {
       ...result,
       invoices: orderInvoices(invoices, this.invoicePositions.subarray(0, invoices.length), this.ranks),
-      duplicateEvents: ignoredEvents.duplicate,
       ignoredEvents,
       eventNameHints: readIgnored.nameHints ?? [],
     };
