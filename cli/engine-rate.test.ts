@@ -245,6 +245,26 @@ describe('npx tsx engine rate', () => {
     expect(windowed.stderr).toMatch(/ignored 1 event\(s\), after_window/);
   });
 
+  it('--from reports only the periods that end after it, rated with everything before it', () => {
+    // A Basic customer from January: 2 h in January, 2 h in February, 2 h in March.
+    const paths = files({
+      's.csv': 'customer_id,plan,interval,started_at\ncus_a,basic,month,2026-01-01T00:00:00Z\n',
+      'e.jsonl': ['2026-01-10', '2026-02-10', '2026-03-10'].map((day, index) => usage(`u${index}`, 'cus_a', `${day}T00:00:00Z`, 7200)).join('\n'),
+    });
+    const args = ['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--json'];
+    const all = JSON.parse(engine(args).stdout) as { invoices: InvoiceJson[] };
+    expect(all.invoices.map((invoice) => invoice.period_start.slice(0, 10))).toEqual(['2026-01-01', '2026-02-01', '2026-03-01']);
+    const run = engine([...args, '--from', '2026-02-15T00:00:00Z', '--strict']);
+    expect(run.code).toBe(0); // leaving out what --from asked is not a problem --strict refuses
+    const from = JSON.parse(run.stdout) as { invoices: InvoiceJson[]; invoices_before_window: number };
+    expect(from.invoices).toEqual(all.invoices.slice(1)); // the period holding --from, and after
+    expect(from.invoices_before_window).toBe(1);
+    expect(run.stderr).toContain('left out 1 invoice(s) of periods that ended at or before --from');
+    const backwards = engine([...args, '--from', '2026-03-01T00:00:00Z', '--to', '2026-02-01T00:00:00Z']);
+    expect([backwards.code, backwards.stderr.split('\n')[0]]).toEqual([2, 'error: --from (2026-03-01T00:00:00Z) must be before --to (2026-02-01T00:00:00Z)']);
+    expect(engine([...args, '--from', 'yesterday']).code).toBe(2);
+  });
+
   it('rejects a missing column, a missing file and bad flags with exit 2', () => {
     const paths = files({ 's.csv': 'customer_id,plan,started_at\ncus_a,pro,2026-01-01T00:00:00Z\n', 'e.jsonl': '' });
     const missingColumn = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!]);

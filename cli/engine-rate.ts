@@ -8,7 +8,9 @@ import { writeInvoicesJson } from './invoice-json.ts';
 import { writeInvoiceTable } from './invoice-table.ts';
 import { rateFiles } from '../rate/fast/rate-files.ts';
 import { parseIsoMs } from '../engine/index.ts';
-import { rateNotices, refusalsJson } from '../rate/notices.ts';
+import { rateNotices, refusalsJson, windowNotices } from '../rate/notices.ts';
+import { reportedFrom } from '../rate/window.ts';
+import { terminalProgress } from './progress.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS, parseInstantRange } from '../rate/instants.ts';
 
 
@@ -26,6 +28,9 @@ usage past a Relax plan's allowance goes to Relax: what would these customers ha
   --changes C.csv         customer_id,action,plan,interval,at   (upgrade | downgrade | cancel)
   --as-metered            bill every event the meter counts as Dodo does, without routing
                           (allowance as free_threshold, price_per_unit over it): Dodo's invoice
+  --from T                report only the periods that end after T (ISO-8601): earlier periods
+                          are still rated (their balances carry on) but left out of the output,
+                          counted on stderr; events before T still count in the period holding T
   --to T                  end of the rating window (ISO-8601, exclusive): renewals due before it
                           happen, open periods end at it; inputs from it on are left out
                           (default: the export's own span, to the end of its last event's day)
@@ -46,6 +51,7 @@ interface RateFlags {
   purchases: string | null;
   changes: string | null;
   asMetered: boolean;
+  fromAt: number | null;
   endAt: number | null;
   instants: InstantRange;
   strict: boolean;
@@ -64,6 +70,7 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
         purchases: { type: 'string' },
         changes: { type: 'string' },
         'as-metered': { type: 'boolean', default: false },
+        from: { type: 'string' },
         to: { type: 'string' },
         instants: { type: 'string' },
         strict: { type: 'boolean', default: false },
@@ -82,6 +89,9 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
   if (missing.length > 0) throw new UsageError(`missing --${missing.join(', --')}\n\n${RATE_USAGE}`);
   const endAt = values.to === undefined ? null : parseIsoMs(values.to);
   if (endAt === null && values.to !== undefined) throw new UsageError(`--to must be an ISO-8601 timestamp with a zone, got "${values.to}"\n\n${RATE_USAGE}`);
+  const fromAt = values.from === undefined ? null : parseIsoMs(values.from);
+  if (fromAt === null && values.from !== undefined) throw new UsageError(`--from must be an ISO-8601 timestamp with a zone, got "${values.from}"\n\n${RATE_USAGE}`);
+  if (fromAt !== null && endAt !== null && fromAt >= endAt) throw new UsageError(`--from (${values.from}) must be before --to (${values.to})\n\n${RATE_USAGE}`);
   const instants = values.instants === undefined ? PLAUSIBLE_INSTANTS : parseInstantRange(values.instants);
   if (instants === null) throw new UsageError(`--instants must be FROM..TO (ISO dates or timestamps, FROM before TO), got "${values.instants}"\n\n${RATE_USAGE}`);
   return {
@@ -91,6 +101,7 @@ function parseRateFlags(argv: string[]): RateFlags | 'help' {
     purchases: values.purchases ?? null,
     changes: values.changes ?? null,
     asMetered: values['as-metered'] ?? false,
+    fromAt,
     endAt,
     instants,
     strict: values.strict ?? false,
@@ -110,9 +121,24 @@ export async function rateMain(argv: string[]): Promise<number> {
     process.stdout.write(`${RATE_USAGE}\n`);
     return 0;
   }
-  const result = rateFiles(flags, { asMetered: flags.asMetered, endAt: flags.endAt, instants: flags.instants, allowLarge: flags.allowLarge });
+  // The export's size is known in bytes, not events: the line counts what is done, not a share.
+  const progress = terminalProgress('rating {events} events read and rated, {duration_formatted}', 0, { events: '0' });
+  let rated;
+  try {
+    rated = rateFiles(flags, {
+      asMetered: flags.asMetered,
+      endAt: flags.endAt,
+      instants: flags.instants,
+      allowLarge: flags.allowLarge,
+      onEvents: (events) => progress.update(0, { events: events.toLocaleString('en-US') }),
+    });
+  } finally {
+    progress.end();
+  }
+  const result = reportedFrom(rated, flags.fromAt);
   if (flags.json) {
     writeInvoicesJson(result.invoices, writeOut, {
+      invoices_before_window: result.invoicesBeforeWindow,
       ignored_events: result.ignoredEvents,
       event_name_hints: result.eventNameHints.map(({ line, eventName, suggestion }) => ({ line, event_name: eventName, did_you_mean: suggestion })),
       refusals: refusalsJson(result),
@@ -122,7 +148,7 @@ export async function rateMain(argv: string[]): Promise<number> {
     writeInvoiceTable(result.invoices, writeOut);
   }
   const notices = rateNotices(result, flags.events);
-  for (const line of notices) process.stderr.write(`${line}\n`);
+  for (const line of [...windowNotices(result), ...notices]) process.stderr.write(`${line}\n`);
   if (flags.strict && notices.length > 0) {
     process.stderr.write('error: --strict: the export had events that were not billed, or inputs that were refused (above)\n');
     return 2;

@@ -30,7 +30,7 @@ describe('npx tsx sim', () => {
     expect(sim([SMALL, '--out', b, '--jobs']).code).toBe(0);
     expect(sim([SMALL, '--out', c, '--jobs', '--seed', '7']).code).toBe(0);
     const first = hashes(a);
-    expect(Object.keys(first)).toEqual(['customers.csv', 'hourly.csv', 'jobs.csv', 'summary.json', 'tiers.csv']);
+    expect(Object.keys(first)).toEqual(['customers.csv', 'hourly.csv', 'jobs.csv', 'summary.json', 'tiers.csv', 'waits.csv']);
     expect(hashes(b)).toEqual(first);
     const other = hashes(c);
     for (const name of ['jobs.csv', 'summary.json', 'hourly.csv']) expect(other[name], name).not.toBe(first[name]);
@@ -55,7 +55,7 @@ describe('npx tsx sim', () => {
     expect(hashes(two)).toEqual(hashes(one));
     const summary = JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8'));
     expect(summary.replications).toBe(3);
-    expect(summary.files).toEqual(['summary.json', 'tiers.csv', 'hourly.csv', 'customers.csv', 'customers-r1.csv', 'customers-r2.csv']);
+    expect(summary.files).toEqual(['summary.json', 'tiers.csv', 'hourly.csv', 'waits.csv', 'customers.csv', 'customers-r1.csv', 'customers-r2.csv']);
     expect(readdirSync(one).sort()).toEqual([...summary.files].sort());
     expect(summary.per_replication.map((report: { replication: number }) => report.replication)).toEqual([0, 1, 2]);
     const arrivals = summary.estimates.jobs.arrivals;
@@ -136,7 +136,7 @@ describe('npx tsx sim', () => {
     const withJobs = hashes(dir);
     expect(sim([SMALL, '--out', dir]).code).toBe(0);
     const now = hashes(dir);
-    expect(Object.keys(now)).toEqual(['customers.csv', 'hourly.csv', 'summary.json', 'tiers.csv']);
+    expect(Object.keys(now)).toEqual(['customers.csv', 'hourly.csv', 'summary.json', 'tiers.csv', 'waits.csv']);
     for (const name of ['customers.csv', 'hourly.csv', 'tiers.csv']) expect(now[name], name).toBe(withJobs[name]);
     expect(readdirSync(join(dir, '..'))).toEqual(['run']); // no staging folder left beside it
   });

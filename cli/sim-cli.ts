@@ -5,7 +5,7 @@
  * the worker count. Progress goes to stderr, and only when stderr is a terminal.
  */
 import { availableParallelism } from 'node:os';
-import { Presets, SingleBar } from 'cli-progress';
+import { terminalProgress } from './progress.ts';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from './command.ts';
@@ -35,7 +35,7 @@ revenue, Fast/Relax waits, exhaustion and upgrade pressure per tier.
   --format F          stdout format: table (default) or json (the summary)
   --allow-large       run a scenario past ${LARGE_JOBS / 1e6}M jobs or ${LARGE_SUBSCRIBERS / 1e6}M subscribers (refused otherwise)
   -h, --help          this help
-Writes summary.json, tiers.csv, hourly.csv and customers.csv (and jobs.csv) into the folder.
+Writes summary.json, tiers.csv, hourly.csv, waits.csv and customers.csv (and jobs.csv) into the folder.
 Prints the run's size and expected time on stderr first; progress on a terminal.
 Exit codes: 0 ok, 2 bad flags or scenario.`;
 
@@ -100,23 +100,16 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
   };
 }
 
-/**
- * Progress on stderr, redrawn in place (cli-progress), and only when stderr is a terminal: piped
- * output stays clean. Replications report their own share; the bar shows their mean.
- */
+/** Progress of all replications (each reports its own share; the bar shows their mean), on a terminal only. */
 function progressBar(replications: number): { update: (replication: number, done: number) => void; end: () => void } {
-  if (!process.stderr.isTTY) return { update: () => {}, end: () => {} };
   const done = new Float64Array(replications);
-  const bar = new SingleBar({ format: '[{bar}] {percentage}% simulating, ETA {eta_formatted}', stream: process.stderr, clearOnComplete: true, hideCursor: true }, Presets.legacy);
-  bar.start(100, 0);
+  const bar = terminalProgress('[{bar}] {percentage}% simulating, ETA {eta_formatted}', 100);
   return {
     update(replication, share) {
       done[replication] = share;
       bar.update(Math.floor((done.reduce((sum, value) => sum + value, 0) / replications) * 100));
     },
-    end() {
-      bar.stop();
-    },
+    end: () => bar.end(),
   };
 }
 
@@ -165,7 +158,7 @@ function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProg
 
 /** The files a run writes into --out (and their in-progress names). */
 function isRunOutput(name: string): boolean {
-  return /^(summary\.json|tiers\.csv|hourly\.csv|(customers|jobs)(-r\d+)?\.csv)(\.partial|\.tmp)?$/.test(name);
+  return /^(summary\.json|tiers\.csv|hourly\.csv|waits\.csv|(customers|jobs)(-r\d+)?\.csv)(\.partial|\.tmp)?$/.test(name);
 }
 
 function isTraceOutput(name: string): boolean {
@@ -214,7 +207,7 @@ export async function simMain(argv: string[]): Promise<number> {
     return made;
   });
   if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (summary.json, tiers.csv, hourly.csv, customers.csv${flags.jobs ? ', jobs.csv' : ''})\n`);
+  else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (${summary.files.join(', ')})\n`);
   if (flags.trace !== null) process.stderr.write(`wrote the trace to ${flags.trace}/; its invoices again:\n  ${traceRateCommand(flags.trace, model.endAt)}\n`);
   return 0;
 }

@@ -21,13 +21,17 @@ import { type Account, type AccountStore, H, hotBase, NO_PLAN } from './account.
 import type { EngineState } from './engine.ts';
 import { advance } from './ledger.ts';
 
-export type BlockReason =
-  | 'no_active_subscription'
-  | 'relax_not_on_plan'
-  | 'relax_not_allowed_for_job_type'
-  | 'fast_exhausted_no_relax'
-  | 'concurrency_limit'
-  | 'queue_full';
+/** Every reason a request can be blocked for, in a fixed order (reports list them in it). */
+export const BLOCK_REASONS = [
+  'no_active_subscription',
+  'relax_not_on_plan',
+  'relax_not_allowed_for_job_type',
+  'fast_exhausted_no_relax',
+  'concurrency_limit',
+  'queue_full',
+] as const;
+
+export type BlockReason = (typeof BLOCK_REASONS)[number];
 
 export type RouteReason = 'fast_balance' | 'metered_overage' | 'relax_requested' | 'fast_exhausted_relax' | BlockReason;
 

@@ -5,6 +5,7 @@
  */
 import { formatIsoMs } from '../engine/index.ts';
 import { IGNORED_REASONS, type IgnoredReason, type RerateResult } from './rerate.ts';
+import type { WindowedResult } from './window.ts';
 
 const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
   duplicate: 'an event_id already seen (the first counts)',
@@ -14,6 +15,12 @@ const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
   no_subscription: 'no active subscription for the customer at that instant (none, or ended)',
   after_window: 'at or after the end of the rating window (--to)',
 };
+
+/** What `--from` left out of the output (asked for, so not a problem `--strict` refuses). */
+export function windowNotices(result: WindowedResult): string[] {
+  if (result.invoicesBeforeWindow === 0) return [];
+  return [`left out ${result.invoicesBeforeWindow} invoice(s) of periods that ended at or before --from (rated, not reported)`];
+}
 
 /** The refused top-ups and plan changes, for `--json` (`refusals`). */
 export function refusalsJson(result: RerateResult): Record<string, unknown>[] {

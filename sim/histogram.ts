@@ -18,7 +18,12 @@ export class WaitHistogram {
   maxMs = 0;
 
   add(waitMs: number): void {
-    this.counts[bucketOf(waitMs)]! += 1;
+    this.addInBucket(bucketOf(waitMs), waitMs);
+  }
+
+  /** `add` with the bucket already known (`bucketOf(waitMs)`), when one wait goes to two histograms. */
+  addInBucket(bucket: number, waitMs: number): void {
+    this.counts[bucket]! += 1;
     this.total += 1;
     this.sumMs += waitMs;
     if (waitMs > this.maxMs) this.maxMs = waitMs;
@@ -49,7 +54,7 @@ export class WaitHistogram {
   }
 }
 
-function bucketOf(waitMs: number): number {
+export function bucketOf(waitMs: number): number {
   if (waitMs < LINEAR_LIMIT_MS) return Math.floor(waitMs);
   const index = LINEAR_LIMIT_MS + Math.floor(Math.log(waitMs / LINEAR_LIMIT_MS) / LOG_GROWTH);
   return index < HISTOGRAM_BUCKETS ? index : HISTOGRAM_BUCKETS - 1;

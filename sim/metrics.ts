@@ -3,6 +3,7 @@
  * the queueing validation (batch means, Little's law). Plain accumulators: the loop adds, outputs
  * read. Money in cents, time in ms; conversions to hours/seconds happen only in outputs.
  */
+import { BLOCK_REASONS } from '../engine/index.ts';
 import { WaitHistogram } from './histogram.ts';
 
 export const BATCHES = 30;
@@ -93,10 +94,19 @@ export class ValidationStats {
   }
 }
 
+/** Waits of one tier by the UTC hour of day the jobs started in (0..23). */
+export class TierHoursOfDay {
+  readonly fast = Array.from({ length: 24 }, () => new WaitHistogram());
+  readonly relax = Array.from({ length: 24 }, () => new WaitHistogram());
+}
+
 export class Metrics {
   readonly tierMonths: TierMonth[][];
   readonly tierCycles: TierCycles[];
   readonly hours: HourRow[] = [];
+  readonly tierHoursOfDay: TierHoursOfDay[];
+  /** blockedByReason[tier][i]: requests blocked for BLOCK_REASONS[i]. */
+  readonly blockedByReason: Float64Array[];
   /** flows[from][to]: plan changes decided at renewal (`churn` as the last column). */
   readonly flows: number[][];
   subscribersStart: number[];
@@ -125,6 +135,8 @@ export class Metrics {
   ) {
     this.tierMonths = planIds.map(() => Array.from({ length: months }, () => new TierMonth()));
     this.tierCycles = planIds.map(() => new TierCycles());
+    this.tierHoursOfDay = planIds.map(() => new TierHoursOfDay());
+    this.blockedByReason = planIds.map(() => new Float64Array(BLOCK_REASONS.length));
     this.flows = planIds.map(() => new Array<number>(planIds.length + 1).fill(0));
     this.subscribersStart = planIds.map(() => 0);
     this.subscribersEnd = planIds.map(() => 0);

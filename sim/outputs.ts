@@ -4,6 +4,7 @@
  *   with 95% confidence half-widths across replications (null with one replication), plus each
  *   replication's own figures;
  * - `tiers.csv`: per replication, month and plan; `hourly.csv`: per replication and hour;
+ * - `waits.csv`: per replication, plan, UTC hour of day and mode (fast, relax): jobs started, p50/p95 wait;
  * - `customers.csv`: per replication, customer and billing cycle (streamed during the run);
  * - `jobs.csv` (with --jobs): one row per job (streamed during the run).
  * Nothing here depends on wall-clock time, the worker count or the machine: same scenario and
@@ -78,8 +79,9 @@ export class RunFiles {
 }
 
 /** tiers.csv and hourly.csv text for all replications (one header, a replication column). */
-export function tableFiles(reports: readonly RunReport[]): { tiers: string; hourly: string } {
+export function tableFiles(reports: readonly RunReport[]): { tiers: string; hourly: string; waits: string } {
   return {
+    waits: stringify(reports.flatMap((report) => report.waits.map((row) => ({ replication: report.replication, ...row }))), { header: true }),
     tiers: stringify(reports.flatMap((report) => report.months.map((row) => ({ replication: report.replication, ...row }))), { header: true }),
     hourly: stringify(reports.flatMap((report) => report.hours.map((row) => ({ replication: report.replication, ...row }))), { header: true }),
   };
@@ -96,19 +98,19 @@ export interface Summary {
   readonly end: string;
   readonly invariants: { readonly metered_equals_ledger: boolean; readonly relax_never_metered: boolean; readonly every_job_accounted: boolean };
   readonly estimates: unknown;
-  readonly per_replication: readonly Omit<RunReport, 'months' | 'hours'>[];
+  readonly per_replication: readonly Omit<RunReport, 'months' | 'hours' | 'waits'>[];
 }
 
 /** The summary of all replications (ordered by replication). */
 export function summarize(model: SimModel, reports: readonly RunReport[], withJobs: boolean): Summary {
-  const perReplication = reports.map(({ months: _months, hours: _hours, ...rest }) => rest);
+  const perReplication = reports.map(({ months: _months, hours: _hours, waits: _waits, ...rest }) => rest);
   const streamed = (base: string) => reports.map((report) => (report.replication === 0 ? `${base}.csv` : `${base}-r${report.replication}.csv`));
   return {
     scenario: model.name,
     file: model.file,
     seed: model.seed,
     replications: reports.length,
-    files: ['summary.json', 'tiers.csv', 'hourly.csv', ...streamed('customers'), ...(withJobs ? streamed('jobs') : [])],
+    files: ['summary.json', 'tiers.csv', 'hourly.csv', 'waits.csv', ...streamed('customers'), ...(withJobs ? streamed('jobs') : [])],
     start: formatIsoMs(model.startAt),
     end: formatIsoMs(model.endAt),
     invariants: {
@@ -134,6 +136,7 @@ export function writeOutputs(outDir: string, summary: Summary, reports: readonly
   writeAtomically(join(outDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   writeAtomically(join(outDir, 'tiers.csv'), tables.tiers);
   writeAtomically(join(outDir, 'hourly.csv'), tables.hourly);
+  writeAtomically(join(outDir, 'waits.csv'), tables.waits);
 }
 
 /** Writes via a temporary file and a rename, so a crash never leaves half a file. */

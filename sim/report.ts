@@ -6,7 +6,7 @@
  * GPU cost is the fleet's capacity (GPU hours in service) times the cost per GPU hour, idle time
  * included; a tier carries the share of it equal to its share of the GPU time used.
  */
-import { MS_PER_HOUR, formatIsoMs } from '../engine/index.ts';
+import { BLOCK_REASONS, type BlockReason, MS_PER_HOUR, formatIsoMs } from '../engine/index.ts';
 import { WaitHistogram } from './histogram.ts';
 import type { TierMonth } from './metrics.ts';
 import type { SimModel } from './model.ts';
@@ -38,6 +38,8 @@ export interface TierReport {
   /** Jobs that ran and failed (never billed). */
   readonly failed_jobs: number;
   readonly blocked_requests: number;
+  /** blocked_requests by the engine's block reason (every reason, zeros included, in BLOCK_REASONS order). */
+  readonly blocked_by_reason: Readonly<Record<BlockReason, number>>;
   /** Billing cycles closed within the horizon, and the share of them that ran out of Fast time. */
   readonly cycles_closed: number;
   readonly exhausted_share: number;
@@ -116,6 +118,18 @@ export interface RunReport {
   readonly prior_usage_seconds: number;
   readonly months: readonly MonthRow[];
   readonly hours: readonly HourReportRow[];
+  readonly waits: readonly WaitRow[];
+}
+
+/** waits.csv: a tier's waits by the UTC hour of day the jobs started in, Fast (with Turbo) and Relax. */
+export interface WaitRow {
+  readonly plan: string;
+  readonly hour_of_day: number;
+  readonly mode: 'fast' | 'relax';
+  readonly jobs: number;
+  /** Empty (null) when no job of the mode started in that hour. */
+  readonly wait_p50_s: number | null;
+  readonly wait_p95_s: number | null;
 }
 
 export interface MonthRow {
@@ -226,6 +240,7 @@ export function buildReport(model: SimModel, replication: number, outcome: RunOu
       relax_jobs: sumMonths(months, 'relaxJobs'),
       failed_jobs: sumMonths(months, 'failedJobs'),
       blocked_requests: sumMonths(months, 'blocked'),
+      blocked_by_reason: Object.fromEntries(BLOCK_REASONS.map((reason, index) => [reason, metrics.blockedByReason[tier]![index]!])) as Record<BlockReason, number>,
       cycles_closed: cycles.cycles,
       exhausted_share: ratio(cycles.exhausted, cycles.cycles),
       median_exhaustion_day: medianDay(cycles.exhaustionDays),
@@ -286,7 +301,30 @@ export function buildReport(model: SimModel, replication: number, outcome: RunOu
     prior_usage_seconds: seconds(outcome.priorUsageMs),
     months: monthRows(model, outcome),
     hours: hourRows(model, outcome),
+    waits: waitRows(model, outcome),
   };
+}
+
+function waitRows(model: SimModel, outcome: RunOutcome): WaitRow[] {
+  const rows: WaitRow[] = [];
+  model.catalog.planList.forEach((plan, tier) => {
+    const ofDay = outcome.metrics.tierHoursOfDay[tier]!;
+    for (let hour = 0; hour < 24; hour += 1) {
+      for (const mode of ['fast', 'relax'] as const) {
+        const histogram = ofDay[mode][hour]!;
+        const empty = histogram.total === 0;
+        rows.push({
+          plan: plan.id,
+          hour_of_day: hour,
+          mode,
+          jobs: histogram.total,
+          wait_p50_s: empty ? null : seconds(histogram.quantileMs(0.5)),
+          wait_p95_s: empty ? null : seconds(histogram.quantileMs(0.95)),
+        });
+      }
+    }
+  });
+  return rows;
 }
 
 function monthRows(model: SimModel, outcome: RunOutcome): MonthRow[] {

@@ -16,6 +16,8 @@
  */
 import {
   type Account,
+  BLOCK_REASONS,
+  type BlockReason,
   type Catalog,
   type EngineState,
   type Invoice,
@@ -42,6 +44,7 @@ import { LocalArrivalFeed } from './arrival-feed.ts';
 import { buysTopup, renewalChoice } from './behaviour.ts';
 import { bookRevenue, recordClosedCycle } from './cycle-book.ts';
 import { EventHeap } from './event-heap.ts';
+import { bucketOf } from './histogram.ts';
 import { Fleet } from './fleet.ts';
 import { CustomerTable } from './customer-table.ts';
 import { JobTable } from './job-table.ts';
@@ -54,6 +57,8 @@ import type { CycleRow, JobRow, RunOutcome, RunSinks } from './run-outcome.ts';
 export type { CycleRow, JobRow, RunOutcome, RunSinks };
 export { capacityAt, monthStarts };
 import { createStreams } from './random.ts';
+
+const BLOCK_REASON_INDEX = Object.fromEntries(BLOCK_REASONS.map((reason, index) => [reason, index])) as Record<BlockReason, number>;
 
 const COMPLETE = 0;
 const DECIDE = 1;
@@ -258,6 +263,7 @@ class Simulation {
       metrics.blocked += 1;
       hour.blocked += 1;
       month.blocked += 1;
+      metrics.blockedByReason[tier]![BLOCK_REASON_INDEX[decision.reason as BlockReason]]! += 1;
       this.sinks.job?.({ jobNumber, customer, planId: plan.id, jobType: this.jobTypeIds[segment]![jobTypeIndex]!, mode: 'blocked', arrivalMs: at, startMs: null, endMs: null, gpuMs });
       return;
     }
@@ -355,8 +361,12 @@ class Simulation {
       const month = this.tierMonth(jobs.tier[slot]!, at);
       const hour = this.hourRow;
       const batch = this.validation.batchOf(jobs.arrivalAt[slot]!);
+      const bucket = bucketOf(wait);
+      const ofDay = this.metrics.tierHoursOfDay[jobs.tier[slot]!]!;
+      const hourOfDay = Math.floor(at / MS_PER_HOUR) % 24;
       if (mode === MODE_RELAX) {
-        month.relaxWaits.add(wait);
+        month.relaxWaits.addInBucket(bucket, wait);
+        ofDay.relax[hourOfDay]!.addInBucket(bucket, wait);
         hour.relaxWaitMsSum += wait;
         hour.relaxStarts += 1;
         const customer = jobs.customer[slot]!;
@@ -366,7 +376,8 @@ class Simulation {
           this.validation.relaxCount[batch]! += 1;
         }
       } else {
-        month.fastWaits.add(wait);
+        month.fastWaits.addInBucket(bucket, wait);
+        ofDay.fast[hourOfDay]!.addInBucket(bucket, wait);
         hour.fastWaitMsSum += wait;
         hour.fastStarts += 1;
         if (batch >= 0) {

@@ -34,6 +34,8 @@ export type { RateFiles };
 export interface FastRateOptions extends RateOptions {
   /** Read the export on another thread while this one rates. Default: see `defaultReaderThread`. */
   readonly readerThread?: boolean;
+  /** Told the number of events read and rated so far, after each batch (progress on a terminal). */
+  readonly onEvents?: (events: number) => void;
 }
 
 /** Exports from this size (~100k events) are read on another thread (when there is a core for it). */
@@ -104,7 +106,7 @@ function rateFilesUnbounded(files: RateFiles, options: FastRateOptions): RerateR
     const customerIds = [...new Set([...subscriptions, ...purchases].map((input) => input.customerId))];
     const rerateOptions: RerateOptions = { asMetered: options.asMetered ?? false, changes, endAt: options.endAt ?? null, allowLarge: options.allowLarge ?? false };
     const inputs: RateInputs = { catalog, range, subscriptions, purchases, options: rerateOptions, customerIds };
-    const rater = new BatchRater(catalog, subscriptions, purchases, customerIds, rerateOptions);
+    const rater = withProgress(new BatchRater(catalog, subscriptions, purchases, customerIds, rerateOptions), options.onEvents);
     let read: ExportRead;
     try {
       read = reader === null ? readHere(files.events, catalog, range, rater) : readOnThread(reader, rater);
@@ -121,6 +123,19 @@ function rateFilesUnbounded(files: RateFiles, options: FastRateOptions): RerateR
   } finally {
     reader?.close();
   }
+}
+
+/** The rater, telling `onEvents` the running count of events after each batch it rates. */
+function withProgress(rater: BatchRater, onEvents: ((events: number) => void) | undefined): BatchRater {
+  if (onEvents === undefined) return rater;
+  let events = 0;
+  const add = rater.add.bind(rater);
+  rater.add = (batch) => {
+    add(batch);
+    events += batch.count;
+    onEvents(events);
+  };
+  return rater;
 }
 
 /** A target handing each batch to the rater at once, so that one buffer does for all. */

@@ -1,0 +1,24 @@
+/**
+ * Progress on stderr, redrawn in place by cli-progress, and only when stderr is a terminal: piped
+ * or redirected output stays clean. cli-progress because it redraws in place, throttles, computes
+ * the ETA and restores the cursor; it also redraws from synchronous code (`synchronousUpdate`).
+ */
+import { Presets, SingleBar } from 'cli-progress';
+
+export interface Progress {
+  update(value: number, payload?: Record<string, unknown>): void;
+  end(): void;
+}
+
+const SILENT: Progress = { update: () => {}, end: () => {} };
+
+/** A bar to `total` with the given cli-progress format, or nothing off a terminal. */
+export function terminalProgress(format: string, total: number, payload: Record<string, unknown> = {}): Progress {
+  if (!process.stderr.isTTY) return SILENT;
+  const bar = new SingleBar({ format, stream: process.stderr, clearOnComplete: true, hideCursor: true, fps: 5 }, Presets.legacy);
+  bar.start(total, 0, payload);
+  return {
+    update: (value, more) => bar.update(value, more),
+    end: () => bar.stop(),
+  };
+}
