@@ -5,13 +5,14 @@
  * the worker count. Progress goes to stderr, and only when stderr is a terminal.
  */
 import { availableParallelism } from 'node:os';
-import { terminalProgress } from './progress.ts';
+import { type Progress, terminalProgressGroup } from './progress.ts';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from './command.ts';
 import { loadScenario } from '../sim/compile.ts';
 import { summarize, writeOutputs } from '../sim/outputs.ts';
 import type { RunReport } from '../sim/report.ts';
+import type { RunProgress } from '../sim/run-outcome.ts';
 import { type ReplicationTask, runReplication } from '../sim/run-replication.ts';
 import { summaryTable } from '../sim/table.ts';
 import { TRACE_FILES, traceRateCommand } from '../sim/trace.ts';
@@ -100,20 +101,42 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
   };
 }
 
-/** Progress of all replications (each reports its own share; the bar shows their mean), on a terminal only. */
-function progressBar(replications: number): { update: (replication: number, done: number) => void; end: () => void } {
-  const done = new Float64Array(replications);
-  const bar = terminalProgress('[{bar}] {percentage}% simulating, ETA {eta_formatted}', 100);
+/**
+ * Progress on a terminal only: one line for the run (share of all replications' days, ETA) and,
+ * with replications, a line per replication in progress (one per worker): day, jobs.
+ */
+function progressBar(replications: number): { update: (replication: number, progress: RunProgress) => void; end: () => void } {
+  const group = terminalProgressGroup();
+  const days = new Float64Array(replications);
+  const jobs = new Float64Array(replications);
+  let total = 0;
+  const whole = group.line('[{bar}] {percentage}% simulated, day {day}, {jobs} jobs, ETA {eta_formatted}', 1, { day: '0', jobs: '0' });
+  const lines = new Map<number, Progress>();
   return {
-    update(replication, share) {
-      done[replication] = share;
-      bar.update(Math.floor((done.reduce((sum, value) => sum + value, 0) / replications) * 100));
+    update(replication, progress) {
+      if (total === 0) total = progress.days * replications;
+      days[replication] = progress.day;
+      jobs[replication] = progress.jobs;
+      const doneDays = days.reduce((sum, value) => sum + value, 0);
+      const allJobs = jobs.reduce((sum, value) => sum + value, 0);
+      whole.update(doneDays / total, { day: replications === 1 ? `${progress.day}/${progress.days}` : `${doneDays}/${total}`, jobs: allJobs.toLocaleString('en-US') });
+      if (replications === 1) return;
+      let line = lines.get(replication);
+      if (line === undefined) {
+        line = group.line(`  replication ${replication}: [{bar}] day {day}, {jobs} jobs`, progress.days, { day: '0', jobs: '0' });
+        lines.set(replication, line);
+      }
+      line.update(progress.day, { day: `${progress.day}/${progress.days}`, jobs: progress.jobs.toLocaleString('en-US') });
+      if (progress.day >= progress.days) {
+        line.end();
+        lines.delete(replication);
+      }
     },
-    end: () => bar.end(),
+    end: () => group.end(),
   };
 }
 
-function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProgress: (replication: number, done: number) => void): Promise<RunReport[]> {
+function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProgress: (replication: number, progress: RunProgress) => void): Promise<RunReport[]> {
   const reports: RunReport[] = new Array(tasks.length);
   let next = 0;
   let failed = false;
@@ -130,7 +153,7 @@ function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProg
         worker.postMessage(tasks[next++]);
       };
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.kind === 'progress') onProgress(reply.replication, reply.done);
+        if (reply.kind === 'progress') onProgress(reply.replication, reply.progress);
         else if (reply.kind === 'report') {
           reports[reply.replication] = reply.report;
           feed();
@@ -197,7 +220,7 @@ export async function simMain(argv: string[]): Promise<number> {
     let reports: RunReport[];
     const workers = Math.min(replications, flags.workers ?? cores);
     if (workers <= 1) {
-      reports = tasks.map((task) => runReplication(task, (done) => bar.update(task.replication, done)));
+      reports = tasks.map((task) => runReplication(task, (progress) => bar.update(task.replication, progress)));
     } else {
       reports = await runInWorkers(tasks, workers, bar.update);
     }

@@ -18,7 +18,7 @@ import { estimateAll } from './confidence.ts';
 import { LineWriter } from './line-writer.ts';
 import type { SimModel } from './model.ts';
 import type { RunReport } from './report.ts';
-import type { CycleRow, JobRow, RunSinks } from './simulate.ts';
+import type { CycleRow, JobRow, RunProgress, RunSinks } from './simulate.ts';
 
 export const JOBS_HEADER = 'job_id,customer_id,plan,job_type,mode,arrival_s,start_s,end_s,wait_s,gpu_seconds';
 export const CUSTOMERS_HEADER =
@@ -41,7 +41,7 @@ export class RunFiles {
     this.jobs = jobsFile === null ? null : new LineWriter(jobsFile, JOBS_HEADER);
   }
 
-  sinks(progress: ((done: number) => void) | null): RunSinks {
+  sinks(progress: ((progress: RunProgress) => void) | null): RunSinks {
     const startAt = this.model.startAt;
     const jobs = this.jobs;
     const replication = this.replication;

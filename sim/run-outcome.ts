@@ -20,8 +20,15 @@ export interface RunSinks {
   arrivals?: ((firstDay: number) => ArrivalFeed) | null;
   /** What a production system would have recorded (`--trace`): usage events, changes, invoices. */
   trace?: TraceSink | null;
-  /** Called once per simulated day with the share of the horizon done. */
-  progress?: ((done: number) => void) | null;
+  /** Called once per simulated day with how far the run is. */
+  progress?: ((progress: RunProgress) => void) | null;
+}
+
+/** How far a replication is: simulated days done of the horizon's, and the jobs that arrived. */
+export interface RunProgress {
+  readonly day: number;
+  readonly days: number;
+  readonly jobs: number;
 }
 
 export interface JobRow {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { loadScenario } from './compile.ts';
-import { simulate } from './simulate.ts';
+import { type RunProgress, simulate } from './simulate.ts';
 import { ArrivalWorkerFeed } from './arrival-feed.ts';
 import { RunFiles } from './outputs.ts';
 import { type RunReport, buildReport } from './report.ts';
@@ -26,7 +26,7 @@ export function replicationFile(outDir: string, base: 'customers' | 'jobs', repl
   return join(outDir, replication === 0 ? `${base}.csv` : `${base}-r${replication}.csv`);
 }
 
-export function runReplication(task: ReplicationTask, progress: ((done: number) => void) | null): RunReport {
+export function runReplication(task: ReplicationTask, progress: ((progress: RunProgress) => void) | null): RunReport {
   const scenario = loadScenario(task.file);
   const loaded = scenario.model;
   const model = task.seed === null ? loaded : { ...loaded, seed: task.seed };

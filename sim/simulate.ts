@@ -52,9 +52,9 @@ import { type HourRow, Metrics, ValidationStats } from './metrics.ts';
 import type { SimModel } from './model.ts';
 import { customerId, customerIndex, populate } from './population.ts';
 import { capacityAt, monthStarts } from './horizon.ts';
-import type { CycleRow, JobRow, RunOutcome, RunSinks } from './run-outcome.ts';
+import type { CycleRow, JobRow, RunOutcome, RunProgress, RunSinks } from './run-outcome.ts';
 
-export type { CycleRow, JobRow, RunOutcome, RunSinks };
+export type { CycleRow, JobRow, RunOutcome, RunProgress, RunSinks };
 export { capacityAt, monthStarts };
 import { createStreams } from './random.ts';
 
@@ -172,7 +172,7 @@ class Simulation {
           break;
         }
       }
-      this.sinks.progress?.((dayEnd - model.startAt) / (model.endAt - model.startAt));
+      this.sinks.progress?.({ day: Math.round((dayEnd - model.startAt) / MS_PER_DAY), days: Math.ceil((model.endAt - model.startAt) / MS_PER_DAY), jobs: this.metrics.arrivals });
     }
     feed.close();
     // Renewals due before the horizon's end happen, whether or not an event came after them.

@@ -5,9 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { type ReplicationTask, runReplication } from './run-replication.ts';
+import type { RunProgress } from './run-outcome.ts';
 
 export type WorkerReply =
-  | { readonly kind: 'progress'; readonly replication: number; readonly done: number }
+  | { readonly kind: 'progress'; readonly replication: number; readonly progress: RunProgress }
   | { readonly kind: 'report'; readonly replication: number; readonly report: ReturnType<typeof runReplication> }
   | { readonly kind: 'error'; readonly replication: number; readonly message: string; readonly stack: string | undefined };
 
@@ -16,7 +17,7 @@ if (port === null) throw new Error('sim/worker.ts must run in a worker thread');
 
 port.on('message', (task: ReplicationTask) => {
   try {
-    const report = runReplication(task, (done) => port.postMessage({ kind: 'progress', replication: task.replication, done } satisfies WorkerReply));
+    const report = runReplication(task, (progress) => port.postMessage({ kind: 'progress', replication: task.replication, progress } satisfies WorkerReply));
     port.postMessage({ kind: 'report', replication: task.replication, report } satisfies WorkerReply);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
