@@ -11,7 +11,7 @@
  * seed, same bytes.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { formatIsoMs } from '../engine/index.ts';
 import { estimateAll } from './confidence.ts';
@@ -101,13 +101,18 @@ export interface Summary {
   readonly per_replication: readonly Omit<RunReport, 'months' | 'hours' | 'waits'>[];
 }
 
+/** The scenario's path as written, or relative to the working folder: no absolute path in outputs. */
+function portablePath(file: string): string {
+  return isAbsolute(file) ? relative(process.cwd(), file).split(sep).join('/') : file;
+}
+
 /** The summary of all replications (ordered by replication). */
 export function summarize(model: SimModel, reports: readonly RunReport[], withJobs: boolean): Summary {
   const perReplication = reports.map(({ months: _months, hours: _hours, waits: _waits, ...rest }) => rest);
   const streamed = (base: string) => reports.map((report) => (report.replication === 0 ? `${base}.csv` : `${base}-r${report.replication}.csv`));
   return {
     scenario: model.name,
-    file: model.file,
+    file: portablePath(model.file),
     seed: model.seed,
     replications: reports.length,
     files: ['summary.json', 'tiers.csv', 'hourly.csv', 'waits.csv', ...streamed('customers'), ...(withJobs ? streamed('jobs') : [])],
