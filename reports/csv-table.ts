@@ -5,6 +5,10 @@
  * the 1-based line it is on. Line numbers are worked out only when there is a problem: parsing
  * with csv-parse's per-record info costs twice the time of the plain parse, and a 4 MB
  * customers.csv is on the report's critical path.
+ *
+ * Records come from csv-parse (the plain path). Text with no quote and no carriage return, which
+ * is what the simulator writes, has a fast path beside it: a split on newlines and commas, five
+ * times faster on customers.csv and held to csv-parse's records by csv-table.test.ts.
  */
 import { CsvError, parse } from 'csv-parse/sync';
 import { MAX_ISSUES_PER_FILE, type RunFolderIssue } from './errors.ts';
@@ -62,8 +66,22 @@ function quoted(cell: string): string {
 
 /** The 1-based line each record starts on (only called when something is wrong). */
 function recordLines(text: string): number[] {
-  const records = parse(text, { info: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { info: { lines: number } }[];
+  const records = parse(text, { ...PARSE_OPTIONS, info: true }) as unknown as { info: { lines: number } }[];
   return records.map((record) => record.info.lines);
+}
+
+const PARSE_OPTIONS = { relax_column_count: true, skip_empty_lines: true } as const;
+
+/** The records of quote-free text without carriage returns, as csv-parse reads them. */
+export function splitRecords(text: string): string[][] {
+  const records: string[][] = [];
+  for (const line of text.split('\n')) if (line !== '') records.push(line.split(','));
+  return records;
+}
+
+/** Every record of `text` (header first), by the fast path when it gives the same records. */
+export function csvRecords(text: string): string[][] {
+  return text.includes('"') || text.includes('\r') ? (parse(text, PARSE_OPTIONS) as string[][]) : splitRecords(text);
 }
 
 /**
@@ -73,7 +91,7 @@ function recordLines(text: string): number[] {
 export function parseCsvTable<C extends Columns>(file: string, text: string, columns: C, issues: RunFolderIssue[], check?: RowCheck<C>): RowOf<C>[] {
   let records: string[][];
   try {
-    records = parse(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
+    records = csvRecords(text);
   } catch (error) {
     if (!(error instanceof CsvError)) throw error;
     const line = (error as CsvError & { lines?: number }).lines;

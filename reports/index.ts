@@ -7,6 +7,7 @@ export { readRunFolder, customersFileName, type RunFolder } from './run-folder.t
 export { RunFolderError, describeIssue, type RunFolderIssue } from './errors.ts';
 export { buildCharts, CHART_NAMES, type BuiltCharts, type ChartName } from './charts/build-charts.ts';
 export type { Chart } from './charts/chart.ts';
+export { specText } from './charts/spec-text.ts';
 export { renderSvg, svgToPng, chartFont, type RenderedSvg } from './render.ts';
 export { reportHtml } from './report-html.ts';
 export { tierTable, type TierTable } from './tier-table.ts';

@@ -94,10 +94,14 @@ export async function renderSvg(spec: TopLevelSpec): Promise<RenderedSvg> {
   }
 }
 
-/** The SVG as a PNG, `scale` times its size (2 by default, for sharp text on screens). */
+/**
+ * The SVG as a PNG, `scale` times its size (2 by default, for sharp text on screens). resvg
+ * renders on a worker thread of its own, so a caller can render the next chart's SVG meanwhile.
+ */
 export async function svgToPng(svg: string, scale = 2): Promise<Buffer> {
   const { resvg } = await loadLibraries();
   const font = chartFont();
   const fontOptions = font === null ? { loadSystemFonts: true } : { loadSystemFonts: false, fontFiles: [...font.files], defaultFontFamily: font.family, sansSerifFamily: font.family };
-  return new resvg.Resvg(svg, { font: fontOptions, fitTo: { mode: 'zoom', value: scale }, background: 'white' }).render().asPng();
+  const image = await resvg.renderAsync(svg, { font: fontOptions, fitTo: { mode: 'zoom', value: scale }, background: 'white' });
+  return image.asPng();
 }

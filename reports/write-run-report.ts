@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHART_NAMES, buildCharts } from './charts/build-charts.ts';
+import { specText } from './charts/spec-text.ts';
 import { libraryScripts } from './library-scripts.ts';
 import { fontNote, renderSvg, svgToPng } from './render.ts';
 import { reportHtml } from './report-html.ts';
@@ -58,13 +59,20 @@ export async function writeRunReport(runDir: string, options: RunReportOptions =
     writeFileSync(join(runDir, file), contents);
     files.push(file);
   };
+  // PNGs render on resvg's threads while the next chart's SVG renders here; written in order.
+  const pngs: Promise<Buffer>[] = [];
   for (const chart of built.charts) {
-    write(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
+    write(`charts/${chart.name}.vl.json`, specText(chart.spec));
     const rendered = await renderSvg(chart.spec);
     for (const warning of rendered.warnings) notes.push(`${chart.name}: ${warning}`);
     write(`charts/${chart.name}.svg`, rendered.svg);
-    if (png) write(`charts/${chart.name}.png`, await svgToPng(rendered.svg));
+    if (png) pngs.push(svgToPng(rendered.svg));
   }
+  const images = await Promise.all(pngs);
+  built.charts.forEach((chart, index) => {
+    const image = images[index];
+    if (image !== undefined) write(`charts/${chart.name}.png`, image);
+  });
   const html = reportHtml({
     summary: folder.summary,
     table: tierTable(folder.summary),
