@@ -139,15 +139,21 @@ function consistencyProblems(summary: Summary): { path: PropertyKey[]; message: 
   return problems;
 }
 
+/** The line of a JSON.parse error: from its `position N`, else where yaml stops reading. */
+function syntaxErrorLine(text: string, error: unknown): number | null {
+  const position = /position (\d+)/.exec(error instanceof Error ? error.message : '');
+  if (position !== null) return text.slice(0, Number(position[1])).split('\n').length;
+  const document = parseDocument(text, { prettyErrors: false });
+  return document.errors[0]?.linePos?.[0].line ?? null;
+}
+
 /** Parses summary.json text; problems go to `issues` and the result is null. */
 export function parseSummary(file: string, text: string, issues: RunFolderIssue[]): Summary | null {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    const document = parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false });
-    const line = document.errors[0]?.linePos?.[0].line ?? null;
-    issues.push({ file, line, message: 'is not valid JSON' });
+  } catch (error) {
+    issues.push({ file, line: syntaxErrorLine(text, error), message: 'is not valid JSON' });
     return null;
   }
   const parsed = summarySchema.safeParse(json);
