@@ -79,6 +79,28 @@ function collectingLogger(warnings: string[]) {
   return logger;
 }
 
+/**
+ * vega numbers gradient and clip-path ids from a counter that lives as long as the process, so
+ * the second chart rendered gets `gradient_1` where the first got `gradient_0`. Renumbered here
+ * in order of appearance, per prefix, so a spec renders to the same bytes in any process.
+ */
+export function renumberIds(svg: string): string {
+  const renamed = new Map<string, string>();
+  const counts = new Map<string, number>();
+  for (const match of svg.matchAll(/\bid="([A-Za-z]+_?)(\d+)"/g)) {
+    const [id, prefix] = [`${match[1]}${match[2]}`, match[1]!];
+    if (renamed.has(id)) continue;
+    const next = counts.get(prefix) ?? 0;
+    counts.set(prefix, next + 1);
+    renamed.set(id, `${prefix}${next}`);
+  }
+  if (renamed.size === 0) return svg;
+  return svg.replace(/(\bid="|url\(#|href="#)([A-Za-z]+_?\d+)\b/g, (whole, lead: string, id: string) => {
+    const name = renamed.get(id);
+    return name === undefined ? whole : `${lead}${name}`;
+  });
+}
+
 /** The chart as an SVG document (white background). */
 export async function renderSvg(spec: TopLevelSpec): Promise<RenderedSvg> {
   const { vega, vegaLite } = await loadLibraries();
@@ -87,7 +109,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<RenderedSvg> {
   const compiled = vegaLite.compile(spec, { logger }).spec;
   const view = new vega.View(vega.parse({ ...compiled, background: 'white' }), { renderer: 'none', logger });
   try {
-    const svg = await view.toSVG();
+    const svg = renumberIds(await view.toSVG());
     return { svg, warnings };
   } finally {
     view.finalize();
