@@ -7,6 +7,7 @@
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { InputError, formatIssues } from '../scenarios/errors.ts';
+import { RunFolderError } from '../reports/errors.ts'; // not index.ts: that loads vega for every command
 
 /** Bad command-line flags or arguments; the message includes the usage. Exit code 2. */
 export class UsageError extends Error {
@@ -40,6 +41,9 @@ export async function runCli(main: (argv: string[]) => Promise<number> | number)
     if (error instanceof InputError) {
       const count = error.issues.length;
       process.stderr.write(`error: ${count} problem${count === 1 ? '' : 's'} in the input\n${formatIssues(error.issues, MAX_PRINTED_ISSUES)}\n`);
+      code = 2;
+    } else if (error instanceof RunFolderError) {
+      process.stderr.write(`error: ${error.message}\n`);
       code = 2;
     } else if (error instanceof UsageError) {
       process.stderr.write(`error: ${error.message}\n`);

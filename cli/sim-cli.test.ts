@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,11 +17,18 @@ function outDir(): string {
 }
 
 /** sha256 of every file in a folder, by name. */
+/** SHA-256 of every file under `dir`, by path relative to it (charts/ included). */
 function hashes(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of readdirSync(dir).sort()) out[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  for (const name of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    if (statSync(join(dir, name)).isFile()) out[name] = createHash('sha256').update(readFileSync(join(dir, name))).digest('hex');
+  }
   return out;
 }
+
+const CHART_FILES = ['blocked-by-reason', 'exhaustion-curve', 'gross-margin', 'plan-flows', 'queues-and-utilization', 'revenue-by-line', 'waits-by-hour'].flatMap((name) =>
+  ['.png', '.svg', '.vl.json'].map((extension) => `charts/${name}${extension}`),
+);
 
 describe('npx tsx sim', () => {
   it('gives byte-identical outputs for the same seed, and different ones for another seed', () => {
@@ -30,8 +37,8 @@ describe('npx tsx sim', () => {
     expect(sim([SMALL, '--out', b, '--jobs']).code).toBe(0);
     expect(sim([SMALL, '--out', c, '--jobs', '--seed', '7']).code).toBe(0);
     const first = hashes(a);
-    expect(Object.keys(first)).toEqual(['customers.csv', 'hourly.csv', 'jobs.csv', 'summary.json', 'tiers.csv', 'waits.csv']);
-    expect(hashes(b)).toEqual(first);
+    expect(Object.keys(first)).toEqual([...CHART_FILES, 'customers.csv', 'hourly.csv', 'jobs.csv', 'report.html', 'summary.json', 'tiers.csv', 'waits.csv']);
+    expect(hashes(b)).toEqual(first); // charts and report.html included
     const other = hashes(c);
     for (const name of ['jobs.csv', 'summary.json', 'hourly.csv']) expect(other[name], name).not.toBe(first[name]);
   });
@@ -56,7 +63,7 @@ describe('npx tsx sim', () => {
     const summary = JSON.parse(readFileSync(join(one, 'summary.json'), 'utf8'));
     expect(summary.replications).toBe(3);
     expect(summary.files).toEqual(['summary.json', 'tiers.csv', 'hourly.csv', 'waits.csv', 'customers.csv', 'customers-r1.csv', 'customers-r2.csv']);
-    expect(readdirSync(one).sort()).toEqual([...summary.files].sort());
+    expect(readdirSync(one).sort()).toEqual([...summary.files, 'charts', 'report.html'].sort());
     expect(summary.per_replication.map((report: { replication: number }) => report.replication)).toEqual([0, 1, 2]);
     const arrivals = summary.estimates.jobs.arrivals;
     expect(arrivals.ci95).toBeGreaterThan(0);
@@ -134,7 +141,7 @@ describe('npx tsx sim', () => {
     const dir = join(outDir(), 'run');
     expect(sim([SMALL, '--out', dir, '--jobs']).code).toBe(0);
     const withJobs = hashes(dir);
-    expect(sim([SMALL, '--out', dir]).code).toBe(0);
+    expect(sim([SMALL, '--out', dir, '--no-charts']).code).toBe(0);
     const now = hashes(dir);
     expect(Object.keys(now)).toEqual(['customers.csv', 'hourly.csv', 'summary.json', 'tiers.csv', 'waits.csv']);
     for (const name of ['customers.csv', 'hourly.csv', 'tiers.csv']) expect(now[name], name).toBe(withJobs[name]);

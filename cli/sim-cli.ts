@@ -10,7 +10,6 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from './command.ts';
 import { loadScenario } from '../sim/compile.ts';
-import { summarize, writeOutputs } from '../sim/outputs.ts';
 import type { RunReport } from '../sim/report.ts';
 import type { RunProgress } from '../sim/run-outcome.ts';
 import { type ReplicationTask, runReplication } from '../sim/run-replication.ts';
@@ -19,6 +18,8 @@ import { TRACE_FILES, traceRateCommand } from '../sim/trace.ts';
 import { LARGE_JOBS, LARGE_SUBSCRIBERS, describeEstimate, estimateRun, largeRunProblem } from '../sim/estimate.ts';
 import { OutputFolder, isInside, withOutputFolders } from './output-folder.ts';
 import type { WorkerReply } from '../sim/worker.ts';
+import type { SimModel } from '../sim/model.ts';
+import { type Summary, summarize, writeOutputs } from '../sim/outputs.ts';
 
 export const SIM_USAGE = `Usage: npx tsx sim SCENARIO.yaml [flags]
 
@@ -34,13 +35,16 @@ revenue, Fast/Relax waits, exhaustion and upgrade pressure per tier.
                       subscriptions.csv, purchases.csv, changes.csv, invoices.jsonl) for
                       replication 0; engine rate --as-metered reproduces its invoices
   --format F          stdout format: table (default) or json (the summary)
+  --no-charts         skip the charts (charts/*.vl.json, .svg, .png) and report.html
   --allow-large       run a scenario past ${LARGE_JOBS / 1e6}M jobs or ${LARGE_SUBSCRIBERS / 1e6}M subscribers (refused otherwise)
   -h, --help          this help
-Writes summary.json, tiers.csv, hourly.csv, waits.csv and customers.csv (and jobs.csv) into the folder.
+Writes summary.json, tiers.csv, hourly.csv, waits.csv and customers.csv (and jobs.csv) into the
+folder, then the charts and report.html (one offline file: open it in a browser).
+Compare runs: npx tsx sim compare A B [C ...] (see npx tsx sim compare --help).
 Prints the run's size and expected time on stderr first; progress on a terminal.
 Exit codes: 0 ok, 2 bad flags or scenario.`;
 
-interface SimFlags {
+export interface SimFlags {
   readonly file: string;
   readonly seed: number | null;
   readonly replications: number | null;
@@ -51,6 +55,7 @@ interface SimFlags {
   readonly format: 'table' | 'json';
   readonly allowLarge: boolean;
   readonly forceWorkers: boolean;
+  readonly charts: boolean;
 }
 
 function wholeNumber(flag: string, text: string | undefined, min: number): number | null {
@@ -73,6 +78,7 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
         jobs: { type: 'boolean', default: false },
         'allow-large': { type: 'boolean', default: false },
         'force-workers': { type: 'boolean', default: false },
+        'no-charts': { type: 'boolean', default: false },
         trace: { type: 'string' },
         format: { type: 'string', default: 'table' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -98,6 +104,7 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
     format,
     allowLarge: values['allow-large'] ?? false,
     forceWorkers: values['force-workers'] ?? false,
+    charts: !(values['no-charts'] ?? false),
   };
 }
 
@@ -179,9 +186,15 @@ function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProg
   });
 }
 
+/** Charts and report.html; the reports layer (vega, resvg) is loaded only when they are asked for. */
+async function writeReport(runDir: string): Promise<{ readonly notes: readonly string[] }> {
+  const { writeRunReport } = await import('../reports/index.ts');
+  return writeRunReport(runDir);
+}
+
 /** The files a run writes into --out (and their in-progress names). */
 function isRunOutput(name: string): boolean {
-  return /^(summary\.json|tiers\.csv|hourly\.csv|waits\.csv|(customers|jobs)(-r\d+)?\.csv)(\.partial|\.tmp)?$/.test(name);
+  return /^(summary\.json|tiers\.csv|hourly\.csv|waits\.csv|(customers|jobs)(-r\d+)?\.csv)(\.partial|\.tmp)?$|^(report\.html|charts)$/.test(name);
 }
 
 function isTraceOutput(name: string): boolean {
@@ -194,6 +207,31 @@ export async function simMain(argv: string[]): Promise<number> {
     process.stdout.write(`${SIM_USAGE}\n`);
     return 0;
   }
+  const { summary, report, outDir, model } = await runScenario(flags);
+  if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    const charts = report === null ? '' : `\nreport: ${join(outDir, 'report.html')} (charts in ${join(outDir, 'charts')}/)`;
+    process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (${summary.files.join(', ')})${charts}\n`);
+  }
+  for (const note of report?.notes ?? []) process.stderr.write(`report: ${note}\n`);
+  if (flags.trace !== null) process.stderr.write(`wrote the trace to ${flags.trace}/; its invoices again:\n  ${traceRateCommand(flags.trace, model.endAt)}\n`);
+  return 0;
+}
+
+/** The flags of a plain `npx tsx sim FILE` run, with some set (for `sim compare`). */
+export function defaultSimFlags(file: string, set: Partial<SimFlags> = {}): SimFlags {
+  return { file, seed: null, replications: null, workers: null, out: null, jobs: false, trace: null, format: 'table', allowLarge: false, forceWorkers: false, charts: true, ...set };
+}
+
+export interface ScenarioRun {
+  readonly summary: Summary;
+  readonly report: { readonly notes: readonly string[] } | null;
+  readonly outDir: string;
+  readonly model: SimModel;
+}
+
+/** Runs a scenario into its output folder (and trace folder): everything `npx tsx sim` does but print the results. */
+export async function runScenario(flags: SimFlags): Promise<ScenarioRun> {
   const loaded = loadScenario(flags.file).model; // validates before anything is written
   const model = flags.seed === null ? loaded : { ...loaded, seed: flags.seed };
   const replications = flags.replications ?? model.replications;
@@ -212,7 +250,7 @@ export async function simMain(argv: string[]): Promise<number> {
   // Both folders are checked before any work, written beside their targets and swapped in at the end.
   const out = new OutputFolder(outDir, '--out', isRunOutput, [flags.file]);
   const traceOut = flags.trace === null ? null : new OutputFolder(flags.trace, '--trace', isTraceOutput, [flags.file]);
-  const summary = await withOutputFolders(traceOut === null ? [out] : [out, traceOut], async () => {
+  const { summary, report } = await withOutputFolders(traceOut === null ? [out] : [out, traceOut], async () => {
     const tasks: ReplicationTask[] = Array.from({ length: replications }, (_, replication) => ({
       file: flags.file, seed: flags.seed, replication, outDir: out.staging, jobs: flags.jobs, traceDir: traceOut?.staging ?? null,
     }));
@@ -227,10 +265,8 @@ export async function simMain(argv: string[]): Promise<number> {
     bar.end();
     const made = summarize(model, reports, flags.jobs);
     writeOutputs(out.staging, made, reports);
-    return made;
+    // The report reads the files just written, as it would any run folder.
+    return { summary: made, report: flags.charts ? await writeReport(out.staging) : null };
   });
-  if (flags.format === 'json') process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else process.stdout.write(`${summaryTable(summary)}\n\nwrote ${outDir}/ (${summary.files.join(', ')})\n`);
-  if (flags.trace !== null) process.stderr.write(`wrote the trace to ${flags.trace}/; its invoices again:\n  ${traceRateCommand(flags.trace, model.endAt)}\n`);
-  return 0;
+  return { summary, report, outDir, model };
 }

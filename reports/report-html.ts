@@ -28,11 +28,11 @@ export function escapeHtml(text: string): string {
 }
 
 /** Text safe inside a <script> element: no `</script` or `<!--` can end or bend it. */
-function scriptText(source: string): string {
+export function scriptText(source: string): string {
   return source.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-const STYLE = `
+export const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1400px; }
 h1 { margin-bottom: 0.2rem; }
 dl.assumptions { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
@@ -73,7 +73,7 @@ function tableHtml(table: TierTable): string {
   return `<table class="tiers">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-function chartHtml(chart: Chart, png: boolean): string {
+export function chartHtml(chart: Chart, png: boolean): string {
   const links = [`<a href="charts/${chart.name}.vl.json">spec</a>`, `<a href="charts/${chart.name}.svg">SVG</a>`, ...(png ? [`<a href="charts/${chart.name}.png">PNG</a>`] : [])];
   return [
     `<section class="chart" id="section-${chart.name}">`,
@@ -85,7 +85,7 @@ function chartHtml(chart: Chart, png: boolean): string {
 }
 
 /** The loader: embeds every spec; a failure is logged and shown in the chart's place. */
-const EMBED_SCRIPT = `
+export const EMBED_SCRIPT = `
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
 const options = { tooltip: true, renderer: 'svg', actions: { export: true, source: true, compiled: false, editor: false } };
 window.chartsRendered = Promise.all(Object.entries(specs).map(([name, spec]) =>
