@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one line per figure.
  * Names: route-complete, rate, sim-validation (the default, with no names, runs these three), and
- * the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes) and sim-million
- * (the CLI on a million subscribers, a few minutes):
- *   npm run bench -- sim-scaling sim-million
+ * the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes), sim-million
+ * (the CLI on a million subscribers, a few minutes) and reports-peak (the charts and report.html
+ * of a peak run, about 30 s with the run):
+ *   npm run bench -- sim-scaling sim-million reports-peak
  * Benchmarks measure; tests never time anything.
  */
 import { type BenchFigure, benchByteLoop, benchMemoryLatency, benchRate, benchRouteComplete, latencyCeiling } from './engine-bench.ts';
+import { benchReportsPeak } from './reports-bench.ts';
 import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
 interface Bench {
@@ -39,6 +41,7 @@ const BENCHES: Record<string, Bench> = {
   'sim-validation': { run: () => benchSimValidation(10_000_000), byDefault: true },
   'sim-scaling': { run: () => benchSimScaling([1e5, 1e6, 1e7, 1e8]), byDefault: false },
   'sim-million': { run: () => benchSimMillion(), byDefault: false },
+  'reports-peak': { run: () => benchReportsPeak(), byDefault: false },
 };
 
 const names = Object.keys(BENCHES);

@@ -35,29 +35,31 @@ export type RowOf<C extends Columns> = { readonly [Name in keyof C]: ValueOf<C[N
 /** A check on a parsed row beyond its cells' kinds: a problem's description, or null. */
 export type RowCheck<C extends Columns> = (row: RowOf<C>) => string | null;
 
-function parseCell(kind: ColumnKind, cell: string): { value: string | number | boolean | null } | { problem: string } {
-  switch (kind) {
-    case 'text':
-      return cell === '' ? { problem: 'is empty' } : { value: cell };
-    case 'boolean':
-      return cell === 'true' ? { value: true } : cell === 'false' ? { value: false } : { problem: 'is not true or false' };
-    case 'optional-integer':
-    case 'optional-number':
-      if (cell === '') return { value: null };
-      return parseNumber(kind === 'optional-integer', cell);
-    case 'integer':
-    case 'number':
-      if (cell === '') return { problem: 'is empty' };
-      return parseNumber(kind === 'integer', cell);
-  }
+/** Why a cell does not parse (cells that parse allocate nothing: this is on the hot path). */
+class CellProblem {
+  constructor(readonly message: string) {}
+}
+const EMPTY = new CellProblem('is empty');
+const NOT_BOOLEAN = new CellProblem('is not true or false');
+const NOT_NUMBER = new CellProblem('is not a number');
+const NOT_INTEGER = new CellProblem('is not an integer');
+
+type CellValue = string | number | boolean | null;
+
+function parseNumber(cell: string, integer: boolean): number | CellProblem {
+  const value = Number(cell);
+  if (!Number.isFinite(value) || cell.trim() !== cell) return NOT_NUMBER;
+  return integer && !Number.isInteger(value) ? NOT_INTEGER : value;
 }
 
-function parseNumber(integer: boolean, cell: string): { value: number } | { problem: string } {
-  const value = Number(cell);
-  if (cell.trim() !== cell || !Number.isFinite(value)) return { problem: 'is not a number' };
-  if (integer && !Number.isInteger(value)) return { problem: 'is not an integer' };
-  return { value };
-}
+const CELL_PARSERS: Readonly<Record<ColumnKind, (cell: string) => CellValue | CellProblem>> = {
+  text: (cell) => (cell === '' ? EMPTY : cell),
+  boolean: (cell) => (cell === 'true' ? true : cell === 'false' ? false : NOT_BOOLEAN),
+  integer: (cell) => (cell === '' ? EMPTY : parseNumber(cell, true)),
+  number: (cell) => (cell === '' ? EMPTY : parseNumber(cell, false)),
+  'optional-integer': (cell) => (cell === '' ? null : parseNumber(cell, true)),
+  'optional-number': (cell) => (cell === '' ? null : parseNumber(cell, false)),
+};
 
 /** Cuts a cell echoed in a message: a garbled file can hold a megabyte on one line. */
 function quoted(cell: string): string {
@@ -110,6 +112,7 @@ export function parseCsvTable<C extends Columns>(file: string, text: string, col
     return [];
   }
   const positions = names.map((name) => header.indexOf(name));
+  const parsers = names.map((name) => CELL_PARSERS[columns[name]!]);
   const problems: { record: number; message: string }[] = [];
   const rows: RowOf<C>[] = [];
   for (let index = 1; index < records.length && problems.length < MAX_ISSUES_PER_FILE; index += 1) {
@@ -121,11 +124,10 @@ export function parseCsvTable<C extends Columns>(file: string, text: string, col
     const row: Record<string, unknown> = {};
     let problem: string | null = null;
     for (let column = 0; column < names.length && problem === null; column += 1) {
-      const name = names[column]!;
       const cell = record[positions[column]!]!;
-      const parsed = parseCell(columns[name]!, cell);
-      if ('problem' in parsed) problem = `column ${name}: ${quoted(cell)} ${parsed.problem}`;
-      else row[name] = parsed.value;
+      const value = parsers[column]!(cell);
+      if (value instanceof CellProblem) problem = `column ${names[column]!}: ${quoted(cell)} ${value.message}`;
+      else row[names[column]!] = value;
     }
     if (problem === null && check !== undefined) problem = check(row as RowOf<C>);
     if (problem === null) rows.push(row as RowOf<C>);

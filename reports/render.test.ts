@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCharts } from './charts/build-charts.ts';
 import { chartFont, renderSvg, renumberIds, svgToPng } from './render.ts';
+import { RenderPool } from './render-pool.ts';
 import { readRunFolder } from './run-folder.ts';
 import { contractRunCopy } from './test/contract-folder.ts';
 
@@ -59,5 +60,33 @@ describe('renumberIds', () => {
     expect(renumberIds(svg)).toBe(
       '<defs><linearGradient id="gradient_0"/><clipPath id="clip0"/><linearGradient id="gradient_1"/></defs><path fill="url(#gradient_0)" clip-path="url(#clip0)"/><use href="#gradient_1"/>',
     );
+  });
+});
+
+describe('the render worker', () => {
+  it('gives the bytes the in-thread renderer gives, in the order asked', async () => {
+    const pool = new RenderPool();
+    try {
+      const fromPool = await Promise.all(CHARTS.map((chart, index) => pool.render(chart.spec, index < 2)));
+      for (const [index, chart] of CHARTS.entries()) {
+        const here = await renderSvg(chart.spec);
+        expect(fromPool[index]!.svg, chart.name).toBe(here.svg);
+        expect(fromPool[index]!.warnings).toEqual([]);
+        if (index < 2) expect(fromPool[index]!.png!.equals(await svgToPng(here.svg)), chart.name).toBe(true);
+        else expect(fromPool[index]!.png).toBeNull();
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('rejects a spec that cannot be rendered, and goes on with the next', async () => {
+    const pool = new RenderPool();
+    try {
+      await expect(pool.render({ mark: 'bar', data: { values: [] }, encoding: { x: { field: 'a', type: 'quantitative' } }, transform: [{ calculate: 'nope(', as: 'b' }] } as never, false)).rejects.toThrow(/rendering a chart failed/);
+      expect((await pool.render(CHARTS[0]!.spec, false)).svg).toMatch(/^<svg/);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -38,7 +38,9 @@ h1 { margin-bottom: 0.2rem; }
 dl.assumptions { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
 dl.assumptions dt { font-weight: 600; }
 table.tiers { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+div.table { overflow-x: auto; }
 table.tiers th, table.tiers td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
+table.tiers td { white-space: nowrap; }
 table.tiers th:first-child, table.tiers td:first-child { text-align: left; }
 section.chart { margin: 2rem 0; }
 .chart-links, .note { font-size: 0.9rem; color: #555; }
@@ -70,7 +72,7 @@ function assumptions(summary: Summary): [string, string][] {
 function tableHtml(table: TierTable): string {
   const head = table.columns.map((column) => `<th>${escapeHtml(column)}</th>`).join('');
   const body = table.rows.map((row) => `<tr>${row.map((value) => `<td>${escapeHtml(value)}</td>`).join('')}</tr>`).join('\n');
-  return `<table class="tiers">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return `<div class="table"><table class="tiers">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table></div>`;
 }
 
 export function chartHtml(chart: Chart, png: boolean): string {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { CHART_NAMES, buildCharts } from './charts/build-charts.ts';
 import { specText } from './charts/spec-text.ts';
 import { libraryScripts } from './library-scripts.ts';
-import { fontNote, renderSvg, svgToPng } from './render.ts';
+import { RenderPool } from './render-pool.ts';
+import { fontNote } from './render.ts';
 import { reportHtml } from './report-html.ts';
 import { type RunFolder, customersFileName, readRunFolder } from './run-folder.ts';
 import { tierTable } from './tier-table.ts';
@@ -20,7 +21,7 @@ export interface RunReportOptions {
 }
 
 export interface RunReportFiles {
-  /** Files written, relative to the run folder, in writing order (report.html last). */
+  /** Files written, relative to the run folder: per chart its spec, SVG and PNG, then report.html. */
   readonly files: readonly string[];
   /** Charts left out and why; font fallback; rendering warnings. One line each. */
   readonly notes: readonly string[];
@@ -46,42 +47,40 @@ function removeOldCharts(chartsDir: string): void {
  */
 export async function writeRunReport(runDir: string, options: RunReportOptions = {}): Promise<RunReportFiles> {
   const png = options.png ?? true;
-  const folder = readRunFolder(runDir);
-  const built = buildCharts(folder);
-  const notes = [...built.notes];
-  const font = png ? fontNote() : null;
-  if (font !== null) notes.push(font);
-  const chartsDir = join(runDir, 'charts');
-  mkdirSync(chartsDir, { recursive: true });
-  removeOldCharts(chartsDir);
-  const files: string[] = [];
-  const write = (file: string, contents: string | Buffer): void => {
-    writeFileSync(join(runDir, file), contents);
-    files.push(file);
-  };
-  // PNGs render on resvg's threads while the next chart's SVG renders here; written in order.
-  const pngs: Promise<Buffer>[] = [];
-  for (const chart of built.charts) {
-    write(`charts/${chart.name}.vl.json`, specText(chart.spec));
-    const rendered = await renderSvg(chart.spec);
-    for (const warning of rendered.warnings) notes.push(`${chart.name}: ${warning}`);
-    write(`charts/${chart.name}.svg`, rendered.svg);
-    if (png) pngs.push(svgToPng(rendered.svg));
+  const pool = new RenderPool(); // loads the renderers while the folder is read
+  try {
+    const folder = readRunFolder(runDir);
+    const built = buildCharts(folder);
+    const rendering = built.charts.map((chart) => pool.render(chart.spec, png));
+    const notes = [...built.notes];
+    const font = png ? fontNote() : null;
+    if (font !== null) notes.push(font);
+    const chartsDir = join(runDir, 'charts');
+    mkdirSync(chartsDir, { recursive: true });
+    removeOldCharts(chartsDir);
+    const files: string[] = [];
+    const write = (file: string, contents: string | Buffer): void => {
+      writeFileSync(join(runDir, file), contents);
+      files.push(file);
+    };
+    for (const [index, chart] of built.charts.entries()) {
+      write(`charts/${chart.name}.vl.json`, specText(chart.spec));
+      const rendered = await rendering[index]!;
+      for (const warning of rendered.warnings) notes.push(`${chart.name}: ${warning}`);
+      write(`charts/${chart.name}.svg`, rendered.svg);
+      if (rendered.png !== null) write(`charts/${chart.name}.png`, rendered.png);
+    }
+    write('report.html', reportHtml({
+      summary: folder.summary,
+      table: tierTable(folder.summary),
+      charts: built.charts,
+      notes: built.notes,
+      dataFiles: dataFiles(runDir, folder),
+      png,
+      libraries: libraryScripts(),
+    }));
+    return { files, notes };
+  } finally {
+    await pool.close();
   }
-  const images = await Promise.all(pngs);
-  built.charts.forEach((chart, index) => {
-    const image = images[index];
-    if (image !== undefined) write(`charts/${chart.name}.png`, image);
-  });
-  const html = reportHtml({
-    summary: folder.summary,
-    table: tierTable(folder.summary),
-    charts: built.charts,
-    notes: built.notes,
-    dataFiles: dataFiles(runDir, folder),
-    png,
-    libraries: libraryScripts(),
-  });
-  write('report.html', html);
-  return { files, notes };
 }

@@ -90,3 +90,12 @@ export type Tooltip = NonNullable<Encoding['tooltip']>;
 export type TooltipField = Extract<Tooltip, readonly unknown[]>[number];
 /** One layer of a layered spec (a unit spec or a nested layer). */
 export type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
+
+/**
+ * The fill of a 95% band drawn under a line colored by `color`: the same field, domain and
+ * colors on the fill channel, its legend swatches opaque: vega-lite merges the band's and the
+ * line's legends into one, which would otherwise show the band's pale swatch.
+ */
+export function bandFill(color: Encoding['color']): Encoding['fill'] {
+  return { ...(color as object), legend: { symbolOpacity: 1 } } as Encoding['fill'];
+}

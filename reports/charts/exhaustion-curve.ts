@@ -8,7 +8,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { meanInterval } from '../interval.ts';
 import type { CustomerCycleRow } from '../table-files.ts';
-import { type Encoding, type Layer, type TooltipField, VEGA_LITE_SCHEMA, byPlanOrder, intervalFields } from './chart.ts';
+import { type Encoding, type Layer, type TooltipField, VEGA_LITE_SCHEMA, bandFill, byPlanOrder, intervalFields } from './chart.ts';
 
 export const CYCLE_DAYS = 31;
 
@@ -75,7 +75,7 @@ export function exhaustionCurveChart(input: ExhaustionInput): TopLevelSpec {
   ];
   if (withIntervals) tooltip.push({ field: 'share_ci95', type: 'quantitative', title: '95% half-width', format: '.2%' });
   const layer: Layer[] = [];
-  if (withIntervals) layer.push({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'share_low', type: 'quantitative' }, y2: { field: 'share_high' }, color: { ...color, legend: null } } });
+  if (withIntervals) layer.push({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'share_low', type: 'quantitative' }, y2: { field: 'share_high' }, fill: bandFill(color) } });
   layer.push({
     mark: { type: 'line', interpolate: 'step-after', point: true },
     encoding: { x, y: { field: 'share', type: 'quantitative', title: 'Closed cycles out of Fast time (%, cumulative)', axis: { format: '%' } }, color, tooltip },

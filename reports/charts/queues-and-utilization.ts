@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { meanInterval } from '../interval.ts';
 import type { HourRow } from '../table-files.ts';
-import { type Encoding, type Layer, type TooltipField, NON_NEGATIVE, VEGA_LITE_SCHEMA, intervalFields, valuesByKey } from './chart.ts';
+import { type Encoding, type Layer, type TooltipField, NON_NEGATIVE, VEGA_LITE_SCHEMA, bandFill, intervalFields, valuesByKey } from './chart.ts';
 
 export const QUEUE_SERIES = [
   { series: 'Fast queue', column: 'fast_queue' },
@@ -64,7 +64,7 @@ export function queuesAndUtilizationChart(input: QueuesInput): TopLevelSpec {
   const queueLayer: Layer[] = [];
   const utilizationLayer: Layer[] = [];
   if (withIntervals) {
-    queueLayer.push({ mark: { type: 'area', opacity: 0.25 }, encoding: { x, y: { field: 'jobs_low', type: 'quantitative' }, y2: { field: 'jobs_high' }, color: { ...color, legend: null } } });
+    queueLayer.push({ mark: { type: 'area', opacity: 0.25, interpolate: 'step-after' }, encoding: { x, y: { field: 'jobs_low', type: 'quantitative' }, y2: { field: 'jobs_high' }, fill: bandFill(color) } });
     utilizationLayer.push({
       mark: { type: 'area', opacity: 0.25 },
       encoding: { x, y: { field: 'utilization_percent_low', type: 'quantitative' }, y2: { field: 'utilization_percent_high' } },

@@ -2,13 +2,15 @@
  * Fast and Relax wait percentiles (p50, p95) by hour of day, per plan (waits.csv): one panel per
  * plan and mode, hours 0-23 UTC of the jobs' starts on x, seconds on y (each panel its own
  * scale: Relax waits run to hours where Fast waits are seconds). Hours in which no job of the
- * plan started in that mode have no point. With replications each point is the mean of the
- * replications that had jobs in that hour, with a 95% band.
+ * plan started in that mode have no point; a panel with no job at all (Basic has no Relax) holds
+ * one `note` row, drawn as text mid-panel (its hour and wait only place the text): an empty panel would otherwise be dropped from the facet grid
+ * and the others shifted into its place. With replications each point is the mean of the replications that had jobs in that
+ * hour, with a 95% band.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { meanInterval } from '../interval.ts';
 import { WAIT_MODES, type WaitRow } from '../table-files.ts';
-import { type Encoding, type Layer, NON_NEGATIVE, type TooltipField, VEGA_LITE_SCHEMA, byPlanOrder, intervalFields, round, valuesByKey } from './chart.ts';
+import { type Encoding, type Layer, NON_NEGATIVE, type TooltipField, VEGA_LITE_SCHEMA, bandFill, byPlanOrder, intervalFields, round, valuesByKey } from './chart.ts';
 
 export const WAIT_PERCENTILES = [
   { percentile: 'p50', column: 'wait_p50_s' },
@@ -20,6 +22,9 @@ export interface WaitsByHourInput {
   readonly replications: number;
   readonly waits: readonly WaitRow[];
 }
+
+/** The text of a panel in which no job started. */
+export const NO_JOBS = 'no jobs started';
 
 export function waitsByHourData(input: WaitsByHourInput): Record<string, string | number>[] {
   const planOrder = byPlanOrder(input.plans);
@@ -68,22 +73,21 @@ export function waitsByHourChart(input: WaitsByHourInput): TopLevelSpec {
   if (withIntervals) {
     layer.push({
       mark: { type: 'area', opacity: 0.25 },
-      encoding: { x, y: { field: 'wait_s_low', type: 'quantitative' }, y2: { field: 'wait_s_high' }, color: { ...color, legend: null } },
+      encoding: { x, y: { field: 'wait_s_low', type: 'quantitative' }, y2: { field: 'wait_s_high' }, fill: bandFill(color) },
     });
   }
-  layer.push({
-    mark: { type: 'line', point: true },
-    encoding: { x, y: { field: 'wait_s', type: 'quantitative', title: 'Wait (s)' }, color, tooltip },
-  });
+  layer.push({ mark: { type: 'line', point: true }, encoding: { x, y: { field: 'wait_s', type: 'quantitative', title: 'Wait (s)' }, color, tooltip } });
+  const data = waitsByHourData(input);
+  const cell = (plan: string, mode: string): NonNullable<Extract<TopLevelSpec, { vconcat: unknown }>['vconcat']>[number] => {
+    const values = data.filter((row) => row.plan === plan && row.mode === mode);
+    const title = `${plan}, ${mode}`;
+    if (values.length > 0) return { title, width: 300, height: 120, data: { values }, layer };
+    return { title, width: 300, height: 120, data: { values: [{ note: NO_JOBS }] }, mark: { type: 'text', color: 'gray' }, encoding: { text: { field: 'note', type: 'nominal' }, x: { value: 150 }, y: { value: 60 } } };
+  };
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: withIntervals ? `Waits by hour of day, mean of ${input.replications} replications with 95% bands` : 'Waits by hour of day',
-    data: { values: waitsByHourData(input) },
-    facet: {
-      row: { field: 'plan', type: 'nominal', sort: [...input.plans], title: 'Plan' },
-      column: { field: 'mode', type: 'nominal', sort: [...WAIT_MODES], title: 'Mode' },
-    },
-    spec: { width: 300, height: 120, layer },
+    vconcat: input.plans.map((plan) => ({ hconcat: WAIT_MODES.map((mode) => cell(plan, mode)) })),
     resolve: { scale: { y: 'independent' } },
   };
 }
