@@ -25,7 +25,8 @@ describe('golden chart specs', () => {
   }
 
   it('has one golden per chart and no other', () => {
-    expect(readdirSync(GOLDEN).sort()).toEqual(CHART_NAMES.map((name) => `${name}.vl.json`).sort());
+    // (The folders beside them hold the shipped scenarios' goldens: test/golden.test.ts.)
+    expect(readdirSync(GOLDEN).filter((name) => name.endsWith('.vl.json')).sort()).toEqual(CHART_NAMES.map((name) => `${name}.vl.json`).sort());
   });
 
   it.each(CHARTS.map((chart) => [chart.name, chart] as const))('%s matches its golden spec', (name, chart) => {
