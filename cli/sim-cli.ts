@@ -6,7 +6,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { type Progress, terminalProgressGroup } from './progress.ts';
-import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { UsageError, parseFlags } from './command.ts';
 import { loadScenario } from '../sim/compile.ts';
@@ -17,7 +16,7 @@ import { summaryTable } from '../sim/table.ts';
 import { TRACE_FILES, traceRateCommand } from '../sim/trace.ts';
 import { LARGE_JOBS, LARGE_SUBSCRIBERS, describeEstimate, estimateRun, largeRunProblem } from '../sim/estimate.ts';
 import { OutputFolder, isInside, withOutputFolders } from './output-folder.ts';
-import type { WorkerReply } from '../sim/worker.ts';
+import { runInWorkers } from './replication-pool.ts';
 import type { SimModel } from '../sim/model.ts';
 import { type Summary, summarize, writeOutputs } from '../sim/outputs.ts';
 
@@ -143,49 +142,6 @@ function progressBar(replications: number): { update: (replication: number, prog
   };
 }
 
-function runInWorkers(tasks: readonly ReplicationTask[], workers: number, onProgress: (replication: number, progress: RunProgress) => void): Promise<RunReport[]> {
-  const reports: RunReport[] = new Array(tasks.length);
-  let next = 0;
-  let failed = false;
-  return new Promise((resolve, reject) => {
-    let running = 0;
-    const startWorker = () => {
-      const worker = new Worker(new URL('../sim/worker-bootstrap.mjs', import.meta.url));
-      running += 1;
-      const feed = () => {
-        if (next >= tasks.length || failed) {
-          void worker.terminate();
-          return;
-        }
-        worker.postMessage(tasks[next++]);
-      };
-      worker.on('message', (reply: WorkerReply) => {
-        if (reply.kind === 'progress') onProgress(reply.replication, reply.progress);
-        else if (reply.kind === 'report') {
-          reports[reply.replication] = reply.report;
-          feed();
-        } else {
-          failed = true;
-          const error = new Error(`replication ${reply.replication}: ${reply.message}`);
-          error.stack = reply.stack;
-          reject(error);
-          void worker.terminate();
-        }
-      });
-      worker.on('error', (error) => {
-        failed = true;
-        reject(error);
-      });
-      worker.on('exit', () => {
-        running -= 1;
-        if (running === 0 && !failed) resolve(reports);
-      });
-      feed();
-    };
-    for (let index = 0; index < workers; index += 1) startWorker();
-  });
-}
-
 /** Charts and report.html; the reports layer (vega, resvg) is loaded only when they are asked for. */
 async function writeReport(runDir: string): Promise<{ readonly notes: readonly string[] }> {
   const { writeRunReport } = await import('../reports/index.ts');
@@ -232,7 +188,9 @@ export interface ScenarioRun {
 
 /** Runs a scenario into its output folder (and trace folder): everything `npx tsx sim` does but print the results. */
 export async function runScenario(flags: SimFlags): Promise<ScenarioRun> {
-  const loaded = loadScenario(flags.file).model; // validates before anything is written
+  const scenario = loadScenario(flags.file); // validates before anything is written
+  if (scenario.spec.sweep !== undefined) throw new UsageError(`${flags.file} has a sweep: block: npx tsx sim sweep ${flags.file} runs its cells (a scenario runs once without the block)`);
+  const loaded = scenario.model;
   const model = flags.seed === null ? loaded : { ...loaded, seed: flags.seed };
   const replications = flags.replications ?? model.replications;
   const estimate = estimateRun(model, replications);
@@ -260,7 +218,7 @@ export async function runScenario(flags: SimFlags): Promise<ScenarioRun> {
     if (workers <= 1) {
       reports = tasks.map((task) => runReplication(task, (progress) => bar.update(task.replication, progress)));
     } else {
-      reports = await runInWorkers(tasks, workers, bar.update);
+      reports = await runInWorkers(tasks, workers, (index, progress) => bar.update(tasks[index]!.replication, progress));
     }
     bar.end();
     const made = summarize(model, reports, flags.jobs);

@@ -21,7 +21,7 @@ import { InputError, type InputIssue } from './errors.ts';
 import { readInputFile } from './input-file.ts';
 import { type Composed, type ComposeRules, loadComposed } from './compose.ts';
 import { horizonEndAt, parseInstant } from './scenario-time.ts';
-import { issuesAt, parseYaml } from './yaml-load.ts';
+import { type PathKey, issuesAt, parseYaml } from './yaml-load.ts';
 
 /**
  * Bounds that keep every money and GPU-time figure an exact integer: GPUs x hours x cents per GPU
@@ -316,6 +316,7 @@ export function scenarioSchemaFor(catalog: CatalogIds | null) {
       start: instant.describe('when the simulation starts: an ISO date (midnight UTC) or timestamp with a zone'),
       horizon: horizonSchema,
       seed: z.number().int().describe('random seed (whole number); replication r draws from streams seeded "<seed>:<r>:<stream>"'),
+      sweep: z.unknown().optional().describe('a sweep over this scenario (npx tsx sim sweep FILE): axes, sampling, objective and constraints; see docs/SWEEPS.md'),
       replications: z.number().int().min(1).default(1).describe('independent runs with the same seed and successive replication numbers (default 1)'),
       catalog: scenarioCatalogSchema,
       segments: z
@@ -425,12 +426,51 @@ function loadScenarioCatalog(scenario: Composed, issues: InputIssue[]): Scenario
 }
 
 /**
+ * A value set at a path of a scenario after its files are merged (a sweep cell's coordinate): the
+ * scenario is validated with it, and a problem at or below the path is reported at `origin`, the
+ * line that wrote the value (the sweep's axis), not at the scenario's.
+ */
+export interface ScenarioOverride {
+  readonly path: readonly PathKey[];
+  readonly value: unknown;
+  readonly origin: { readonly file: string; readonly line: number | undefined };
+}
+
+const startsWith = (path: readonly PathKey[], prefix: readonly PathKey[]): boolean => prefix.every((key, index) => path[index] === key);
+
+/** The composed scenario with `overrides` set (mappings and lists copied along each path). */
+export function withOverrides(scenario: Composed, overrides: readonly ScenarioOverride[]): Composed {
+  if (overrides.length === 0) return scenario;
+  let data = scenario.data;
+  for (const override of overrides) data = setIn(data, override.path, override.value);
+  const originOf = (path: readonly PathKey[]) => [...overrides].reverse().find((override) => startsWith(path, override.path))?.origin;
+  return {
+    ...scenario,
+    data,
+    fileOf: (path) => originOf(path)?.file ?? scenario.fileOf(path),
+    locate: (path, preferKey) => originOf(path) ?? scenario.locate(path, preferKey),
+  };
+}
+
+function setIn(data: unknown, path: readonly PathKey[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [key, ...rest] = path as [PathKey, ...PathKey[]];
+  if (Array.isArray(data) && typeof key === 'number') {
+    const copy = [...data];
+    copy[key] = setIn(copy[key], rest, value);
+    return copy;
+  }
+  const mapping = data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
+  return { ...mapping, [String(key)]: setIn(mapping[String(key)], rest, value) };
+}
+
+/**
  * Reads and validates a scenario file and its catalog. Throws one InputError listing every problem
  * in the scenario, the files it extends, its catalog file and its overrides, each with file, line
  * and path.
  */
-export function readScenario(file: string): ValidatedScenario {
-  const scenario = loadComposed(file, SCENARIO_COMPOSITION); // YAML syntax and `extends` errors stop here
+export function readScenario(file: string, overrides: readonly ScenarioOverride[] = []): ValidatedScenario {
+  const scenario = withOverrides(loadComposed(file, SCENARIO_COMPOSITION), overrides); // YAML syntax and `extends` errors stop here
   const issues: InputIssue[] = [];
   const catalog = loadScenarioCatalog(scenario, issues);
   const result = scenarioSchemaFor(catalog.ids).safeParse(scenario.data);

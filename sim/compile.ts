@@ -6,7 +6,7 @@
  * asserts. `loadScenario` reads, validates and compiles a scenario file in one call.
  */
 import { MS_PER_HOUR, type Catalog, type CatalogSpec, compileCatalog } from '../engine/index.ts';
-import { type ScenarioSpec, readScenario } from '../scenarios/scenario-schema.ts';
+import { type ScenarioOverride, type ScenarioSpec, readScenario } from '../scenarios/scenario-schema.ts';
 import { horizonEndAt, parseInstant } from '../scenarios/scenario-time.ts';
 import { compileDistribution, distributionMean } from './random.ts';
 import type { ArrivalModel, BehaviourModel, DemandWindow, FleetStep, SegmentModel, SimModel } from './model.ts';
@@ -141,7 +141,7 @@ export interface LoadedScenario {
  * Reads, validates and compiles a scenario file. Throws one InputError listing every problem in the
  * scenario, its catalog file and its overrides, each with file, line and path (see `readScenario`).
  */
-export function loadScenario(file: string): LoadedScenario {
-  const { spec, catalogSpec } = readScenario(file);
+export function loadScenario(file: string, overrides: readonly ScenarioOverride[] = []): LoadedScenario {
+  const { spec, catalogSpec } = readScenario(file, overrides);
   return { model: compileScenario(file, spec, compileCatalog(catalogSpec)), spec, catalogSpec };
 }

@@ -3,6 +3,7 @@
  * and return its report. Runs the same in the main thread and in a worker thread.
  */
 import { join } from 'node:path';
+import type { ScenarioOverride } from '../scenarios/scenario-schema.ts';
 import { loadScenario } from './compile.ts';
 import { type RunProgress, simulate } from './simulate.ts';
 import { ArrivalWorkerFeed } from './arrival-feed.ts';
@@ -19,6 +20,8 @@ export interface ReplicationTask {
   readonly jobs: boolean;
   /** Where replication 0 writes its trace (`--trace`), or null. */
   readonly traceDir?: string | null;
+  /** Values set in the scenario before it is validated (a sweep cell's coordinates). */
+  readonly overrides?: readonly ScenarioOverride[];
 }
 
 /** File name of a replication's streamed table: `customers.csv`, then `customers-r1.csv`, ... */
@@ -27,7 +30,7 @@ export function replicationFile(outDir: string, base: 'customers' | 'jobs', repl
 }
 
 export function runReplication(task: ReplicationTask, progress: ((progress: RunProgress) => void) | null): RunReport {
-  const scenario = loadScenario(task.file);
+  const scenario = loadScenario(task.file, task.overrides ?? []);
   const loaded = scenario.model;
   const model = task.seed === null ? loaded : { ...loaded, seed: task.seed };
   const trace = task.traceDir && task.replication === 0 ? new TraceWriter(task.traceDir, scenario.catalogSpec, model.endAt) : null;

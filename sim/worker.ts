@@ -7,20 +7,26 @@ import { parentPort } from 'node:worker_threads';
 import { type ReplicationTask, runReplication } from './run-replication.ts';
 import type { RunProgress } from './run-outcome.ts';
 
+/** A task as posted to a worker: `index` names it in the replies (tasks of a sweep share replication numbers). */
+export interface WorkerTask {
+  readonly index: number;
+  readonly task: ReplicationTask;
+}
+
 export type WorkerReply =
-  | { readonly kind: 'progress'; readonly replication: number; readonly progress: RunProgress }
-  | { readonly kind: 'report'; readonly replication: number; readonly report: ReturnType<typeof runReplication> }
-  | { readonly kind: 'error'; readonly replication: number; readonly message: string; readonly stack: string | undefined };
+  | { readonly kind: 'progress'; readonly index: number; readonly progress: RunProgress }
+  | { readonly kind: 'report'; readonly index: number; readonly report: ReturnType<typeof runReplication> }
+  | { readonly kind: 'error'; readonly index: number; readonly message: string; readonly stack: string | undefined };
 
 const port = parentPort;
 if (port === null) throw new Error('sim/worker.ts must run in a worker thread');
 
-port.on('message', (task: ReplicationTask) => {
+port.on('message', ({ index, task }: WorkerTask) => {
   try {
-    const report = runReplication(task, (progress) => port.postMessage({ kind: 'progress', replication: task.replication, progress } satisfies WorkerReply));
-    port.postMessage({ kind: 'report', replication: task.replication, report } satisfies WorkerReply);
+    const report = runReplication(task, (progress) => port.postMessage({ kind: 'progress', index, progress } satisfies WorkerReply));
+    port.postMessage({ kind: 'report', index, report } satisfies WorkerReply);
   } catch (error) {
     const failure = error instanceof Error ? error : new Error(String(error));
-    port.postMessage({ kind: 'error', replication: task.replication, message: failure.message, stack: failure.stack } satisfies WorkerReply);
+    port.postMessage({ kind: 'error', index, message: failure.message, stack: failure.stack } satisfies WorkerReply);
   }
 });
