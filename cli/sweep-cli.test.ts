@@ -54,6 +54,10 @@ describe('npx tsx sim sweep', () => {
     expect(readdirSync(join(one, 'cells')).sort()).toEqual(['0000', '0001', '0002', '0003', '0004', '0005', '0006', '0007']);
     expect(JSON.parse(readFileSync(join(one, 'cells', '0003', 'summary.json'), 'utf8')).seed).toBe(Number(rows[3]!.seed));
     expect(first.stdout).toMatch(/^best feasible cells: maximize gross_margin \(all\) subject to relax_wait_p95 \(standard\) <= 600/m);
+    expect(readdirSync(join(one, 'charts')).sort()).toEqual(['sweep-heatmap.png', 'sweep-heatmap.svg', 'sweep-heatmap.vl.json', 'sweep-sensitivity.png', 'sweep-sensitivity.svg', 'sweep-sensitivity.vl.json']);
+    const html = readFileSync(join(one, 'sweep.html'), 'utf8');
+    expect(html).toContain('<a href="sweep.csv">');
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="https?:/);
   });
 
   it('gives the same files whatever the worker count, and resumes an interrupted sweep with the same results', () => {

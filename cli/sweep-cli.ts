@@ -29,10 +29,12 @@ so running the same sweep again resumes where it stopped, with the same results.
   --out DIR           the sweep's folder (default reports/out/sweep-<scenario name>/)
   --workers N         worker threads (default and most: the machine's cores; --force-workers allows more)
   --restart           start over in a folder holding another sweep's cells
+  --no-charts         skip the charts and sweep.html
   --allow-large       run past 200M jobs in all (refused otherwise)
   -h, --help          this help
 Writes sweep.csv (a row per cell: coordinates, objective, feasibility, every per-tier figure with
-its 95% half-width) and prints the best feasible cells.
+its 95% half-width), charts (each axis against the objective; a heatmap of the first two axes) and
+an offline sweep.html, and prints the best feasible cells.
 Exit codes: 0 ok, 2 bad flags or sweep.`;
 
 /** What makes two runs the same sweep: the file's cells (coordinates, seeds) and replications. */
@@ -66,6 +68,7 @@ export async function sweepMain(argv: string[]): Promise<number> {
         workers: { type: 'string' },
         'force-workers': { type: 'boolean', default: false },
         restart: { type: 'boolean', default: false },
+        'no-charts': { type: 'boolean', default: false },
         'allow-large': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -112,7 +115,7 @@ export async function sweepMain(argv: string[]): Promise<number> {
   const print = fingerprint(file, cells, replications);
   const stateFile = join(outDir, 'sweep.json');
   if (existsSync(outDir)) {
-    const foreign = readdirSync(outDir).filter((name) => !['sweep.json', 'sweep.csv', 'cells'].includes(name));
+    const foreign = readdirSync(outDir).filter((name) => !['sweep.json', 'sweep.csv', 'sweep.html', 'charts', 'cells'].includes(name));
     if (foreign.length > 0) throw new UsageError(`--out ${outDir} holds files a sweep did not write (${foreign.slice(0, 3).join(', ')}): give a new or empty folder`);
     const previous = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as { fingerprint?: string }).fingerprint : undefined;
     if (previous !== undefined && previous !== print) {
@@ -166,13 +169,18 @@ export async function sweepMain(argv: string[]): Promise<number> {
     bar.end();
   }
 
-  const { readSummary, sweepRows, sweepCsv, bestCells, bestCellsTable } = await import('../reports/sweep/index.ts');
+  const { readSummary, sweepRows, sweepCsv, bestCells, bestCellsTable, writeSweepReport } = await import('../reports/sweep/index.ts');
   const rows = sweepRows(
     cells.map((cell) => ({ index: cell.index, seed: cell.seed, coordinates: cell.coordinates, summary: readSummary(join(cellsDir, cellName(cell.index))) })),
     goal,
   );
   writeAtomically(join(outDir, 'sweep.csv'), sweepCsv(rows, sweep.axes.map((axis) => axis.name)));
-  const best = bestCells(rows, goal);
-  process.stdout.write(`${bestCellsTable(best.slice(0, 5), rows.length, goal, sweep.axes.map((axis) => axis.name))}\n\nwrote ${outDir}/ (sweep.csv, sweep.json, cells/)\n`);
+  const axes = sweep.axes.map((axis) => axis.name);
+  const table = bestCellsTable(bestCells(rows, goal).slice(0, 5), rows.length, goal, axes);
+  if (!values['no-charts']) {
+    rmSync(join(outDir, 'charts'), { recursive: true, force: true });
+    await writeSweepReport(outDir, { name: sweep.scenarioName, rows, axes, goal, bestTable: table, replications, seed: sweepSeed });
+  }
+  process.stdout.write(`${table}\n\nwrote ${outDir}/ (sweep.csv, sweep.json, cells/${values['no-charts'] ? '' : ', charts/, sweep.html'})\n`);
   return 0;
 }

@@ -5,7 +5,8 @@
  */
 import type { Chart } from '../charts/chart.ts';
 import type { LibraryScript } from '../library-scripts.ts';
-import { EMBED_SCRIPT, STYLE, chartHtml, escapeHtml, scriptText } from '../report-html.ts';
+import { chartsPageHtml } from '../page-html.ts';
+import { escapeHtml } from '../report-html.ts';
 
 export interface ComparePageRun {
   readonly name: string;
@@ -35,31 +36,17 @@ function runsList(runs: readonly ComparePageRun[]): string {
 }
 
 export function compareHtml(input: ComparePageInput): string {
-  const specs = Object.fromEntries(input.charts.map((chart) => [chart.name, chart.spec]));
-  const specJson = JSON.stringify(specs).replace(/</g, '\\u003c');
-  const names = input.runs.map((run) => run.name).join(' vs ');
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<title>${escapeHtml(names)}: comparison</title>`,
-    `<style>${STYLE}\npre.compare { font-size: 0.85rem; background: #f6f6f6; padding: 1rem; overflow-x: auto; }</style>`,
-    ...input.libraries.map((library) => `<script data-library="${escapeHtml(library.name)}">${scriptText(library.source)}</script>`),
-    '</head>',
-    '<body>',
-    `<h1>${escapeHtml(names)}</h1>`,
-    '<h2>Runs</h2>',
-    runsList(input.runs),
-    '<h2>Per tier, side by side</h2>',
-    `<pre class="compare">${escapeHtml(input.table)}</pre>`,
-    '<p><a href="compare.csv">compare.csv</a>: every figure, plan and run, with differences from the first run and their 95% half-widths.</p>',
-    '<h2>Charts</h2>',
-    ...input.charts.map((chart) => chartHtml(chart, input.png)),
-    `<script type="application/json" id="chart-specs">${specJson}</script>`,
-    `<script>${EMBED_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return chartsPageHtml({
+    title: input.runs.map((run) => run.name).join(' vs '),
+    sections: [
+      '<h2>Runs</h2>',
+      runsList(input.runs),
+      '<h2>Per tier, side by side</h2>',
+      `<pre class="figures">${escapeHtml(input.table)}</pre>`,
+      '<p><a href="compare.csv">compare.csv</a>: every figure, plan and run, with differences from the first run and their 95% half-widths.</p>',
+    ],
+    charts: input.charts,
+    png: input.png,
+    libraries: input.libraries,
+  });
 }

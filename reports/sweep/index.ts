@@ -2,3 +2,5 @@
 export { bestCells, figureValue, goalProblems, sweepCsv, sweepRows, type SweepCellSummary, type SweepGoal, type SweepRow } from './sweep-results.ts';
 export { bestCellsTable } from './best-table.ts';
 export { readSummary } from '../compare/write-compare.ts';
+export { sweepCharts, sensitivityChart, heatmapChart } from './sweep-charts.ts';
+export { writeSweepReport, type SweepReportInput } from './write-sweep-report.ts';
