@@ -2,6 +2,7 @@
 # The system parts the tests need, installed when missing (Debian/Ubuntu, as root or with sudo):
 #   chromium           the browser test opens report.html headlessly (playwright-core drives it)
 #   fonts-dejavu-core  text in the PNG charts (resvg draws with system fonts)
+#   jupyter-nbconvert  the notebooks run headlessly with the Deno kernel (deno comes from npm)
 #   postgresql         the live adapter's tests run on a scratch PostgreSQL cluster
 #                      (scripts/start-postgres.sh starts it; PGlite needs nothing)
 # Nothing is done when everything is there. `npm test` calls this first, so a missing part is
@@ -10,6 +11,7 @@ set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v jupyter-nbconvert >/dev/null 2>&1 || missing+=(jupyter-nbconvert)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "system-deps: installing ${missing[*]} (apt-get)" >&2
