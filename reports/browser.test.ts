@@ -75,6 +75,14 @@ describe('report.html in headless Chromium', () => {
     await tooltip.waitFor({ state: 'visible', timeout: 5_000 });
     expect(await tooltip.textContent()).toMatch(/basic[\s\S]*\$/);
 
+    // Anywhere over the queue view: the nearest hour's three queues in one tooltip.
+    const queueView = page.locator('#chart-queues-and-utilization svg g.mark-line.role-mark path').first();
+    await queueView.scrollIntoViewIfNeeded();
+    const box = (await queueView.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2 + 3, box.y + box.height / 2);
+    await expect.poll(async () => tooltip.textContent(), { timeout: 5_000 }).toMatch(/Hour \(UTC\)[\s\S]*Fast queue[\s\S]*Relax queue[\s\S]*held by concurrency/);
+
     const screenshotDir = join(tmpdir(), 'gpu-billing-lab-reports');
     mkdirSync(screenshotDir, { recursive: true });
     const screenshot = join(screenshotDir, 'report.png');
