@@ -79,7 +79,7 @@ export function exhaustionCurveChart(input: ExhaustionInput): TopLevelSpec {
   const y: Encoding['y'] = { field: 'share', type: 'quantitative', title: 'Closed cycles out of Fast time (%, cumulative)', axis: { format: '%' } };
   // Tooltips on the points only: a line's tooltip would show its first point wherever hovered.
   layer.push({ mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y, color } });
-  layer.push({ mark: { type: 'point', filled: true }, encoding: { x, y, color, tooltip } });
+  layer.push({ mark: { type: 'point', filled: true, opacity: 1 }, encoding: { x, y, color, tooltip } });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: withIntervals ? `Exhaustion curve, mean of ${input.replications} replications with 95% bands` : 'Exhaustion curve',

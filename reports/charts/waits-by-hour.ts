@@ -79,7 +79,7 @@ export function waitsByHourChart(input: WaitsByHourInput): TopLevelSpec {
   // Tooltips on the points only: a line's tooltip would show its first point wherever hovered.
   const y: Encoding['y'] = { field: 'wait_s', type: 'quantitative', title: 'Wait (s)' };
   layer.push({ mark: { type: 'line' }, encoding: { x, y, color } });
-  layer.push({ mark: { type: 'point', filled: true }, encoding: { x, y, color, tooltip } });
+  layer.push({ mark: { type: 'point', filled: true, opacity: 1 }, encoding: { x, y, color, tooltip } });
   const data = waitsByHourData(input);
   const cell = (plan: string, mode: string): NonNullable<Extract<TopLevelSpec, { vconcat: unknown }>['vconcat']>[number] => {
     const values = data.filter((row) => row.plan === plan && row.mode === mode);
