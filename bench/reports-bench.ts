@@ -24,7 +24,7 @@ function runNode(args: readonly string[]): string {
 }
 
 /** Adds a full waits.csv grid and blocked_by_reason (made-up values, the real shapes). */
-function addFutureOutputs(runDir: string): void {
+export function addFutureOutputs(runDir: string): void {
   const summaryFile = join(runDir, 'summary.json');
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
     replications: number;

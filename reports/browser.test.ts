@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_NAMES } from './charts/build-charts.ts';
 import { contractRunCopy } from './test/contract-folder.ts';
 import { writeRunReport } from './write-run-report.ts';
@@ -33,24 +33,19 @@ function chromiumPath(): string | null {
 
 describe('report.html in headless Chromium', () => {
   let browser: Browser | null = null;
-  let reportUrl = '';
-
-  beforeAll(async () => {
-    const executablePath = chromiumPath();
-    if (executablePath === null) throw new Error(INSTALL_HINT);
-    const folder = contractRunCopy();
-    await writeRunReport(folder, { png: false });
-    reportUrl = pathToFileURL(join(folder, 'report.html')).href;
-    browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
-  });
 
   afterAll(async () => {
     await browser?.close();
   });
 
   it('draws every chart with marks, shows tooltips, logs no error and fetches nothing', async () => {
-    expect(browser, INSTALL_HINT).not.toBeNull();
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+    const executablePath = chromiumPath();
+    if (executablePath === null) expect.fail(INSTALL_HINT);
+    const folder = contractRunCopy();
+    await writeRunReport(folder, { png: false });
+    const reportUrl = pathToFileURL(join(folder, 'report.html')).href;
+    browser = await chromium.launch({ executablePath, headless: true, args: FLAGS });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     const fetched: string[] = [];
     page.on('console', (message) => {
@@ -79,6 +74,14 @@ describe('report.html in headless Chromium', () => {
     const tooltip = page.locator('#vg-tooltip-element');
     await tooltip.waitFor({ state: 'visible', timeout: 5_000 });
     expect(await tooltip.textContent()).toMatch(/basic[\s\S]*\$/);
+
+    // Anywhere over the queue view: the nearest hour's three queues in one tooltip.
+    const queueView = page.locator('#chart-queues-and-utilization svg g.mark-line.role-mark path').first();
+    await queueView.scrollIntoViewIfNeeded();
+    const box = (await queueView.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width / 2 + 3, box.y + box.height / 2);
+    await expect.poll(async () => tooltip.textContent(), { timeout: 5_000 }).toMatch(/Hour \(UTC\)[\s\S]*Fast queue[\s\S]*Relax queue[\s\S]*held by concurrency/);
 
     const screenshotDir = join(tmpdir(), 'gpu-billing-lab-reports');
     mkdirSync(screenshotDir, { recursive: true });

@@ -1,7 +1,7 @@
 /**
  * What every chart builder shares: the Chart record, fixed rounding (specs are golden files, so
- * every number in them has a fixed number of decimals), money in dollars, and the fields that
- * carry a 95% interval. Interval fields (`<field>_low`, `<field>_high`, `<field>_ci95`) appear in
+ * every number in them has a fixed number of decimals; money goes to dollars with 2), and the
+ * fields that carry a 95% interval. Interval fields (`<field>_low`, `<field>_high`, `<field>_ci95`) appear in
  * a chart's data only when the run had more than one replication; builders draw error bars or
  * bands exactly when they are there.
  */
@@ -17,9 +17,6 @@ export interface Chart {
 
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Bounds of a count or a duration. */
-export const NON_NEGATIVE: IntervalBounds = { min: 0 };
-
 /** `value` rounded half away from zero to `decimals` places; never -0. */
 export function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
@@ -27,16 +24,14 @@ export function round(value: number, decimals: number): number {
   return rounded === 0 ? 0 : rounded;
 }
 
-/** Cents to dollars, 2 decimals. */
-export function dollars(cents: number): number {
-  return round(cents / 100, 2);
-}
-
 /** Bounds the drawn interval may not cross (a count's interval stops at 0, a share's at 1). */
 export interface IntervalBounds {
   readonly min?: number;
   readonly max?: number;
 }
+
+/** Bounds of a count or a duration. */
+export const NON_NEGATIVE: IntervalBounds = { min: 0 };
 
 /**
  * `{field: mean}` plus, when the interval has a half-width, `{field_low, field_high, field_ci95}`;

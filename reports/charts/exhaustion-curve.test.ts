@@ -25,14 +25,16 @@ describe('exhaustion curve', () => {
     expect(shareOn(data, 'pro', 30)!.share).toBe(0);
     expect(shareOn(data, 'pro', 31)!.share).toBe(0.5);
     const spec = loose(exhaustionCurveChart({ plans: PLANS, replications: 1, customerCycles: ROWS.filter((row) => row.replication === 0) }));
-    expect(spec.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['line']);
+    expect(spec.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['line', 'point']);
     expect(spec.layer[0].encoding.color).toMatchObject({ field: 'plan', sort: PLANS });
     expect(spec.layer[0].encoding.x.title).toBe('Day of the billing cycle');
+    expect(spec.layer[0].encoding.tooltip).toBeUndefined(); // tooltips on the points
+    expect(spec.layer[1].encoding.tooltip.map((field: { field: string }) => field.field)).toEqual(['plan', 'day', 'share', 'closed_cycles']);
   });
 
   it('averages the replications with a 95% band held within 0..1', () => {
     const spec = loose(exhaustionCurveChart({ plans: PLANS, replications: 2, customerCycles: ROWS }));
-    expect(spec.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line']);
+    expect(spec.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line', 'point']);
     // basic on day 3: 0.25 and 0.5; mean 0.375, half-width 12.706 x 0.17678 / 1.41421 = 1.5883.
     expect(shareOn(spec.data.values, 'basic', 3)).toEqual({ plan: 'basic', day: 3, closed_cycles: 3, share: 0.375, share_low: 0, share_high: 1, share_ci95: 1.5883 });
   });

@@ -76,10 +76,10 @@ export function exhaustionCurveChart(input: ExhaustionInput): TopLevelSpec {
   if (withIntervals) tooltip.push({ field: 'share_ci95', type: 'quantitative', title: '95% half-width', format: '.2%' });
   const layer: Layer[] = [];
   if (withIntervals) layer.push({ mark: { type: 'area', opacity: 0.2 }, encoding: { x, y: { field: 'share_low', type: 'quantitative' }, y2: { field: 'share_high' }, fill: bandFill(color) } });
-  layer.push({
-    mark: { type: 'line', interpolate: 'step-after', point: true },
-    encoding: { x, y: { field: 'share', type: 'quantitative', title: 'Closed cycles out of Fast time (%, cumulative)', axis: { format: '%' } }, color, tooltip },
-  });
+  const y: Encoding['y'] = { field: 'share', type: 'quantitative', title: 'Closed cycles out of Fast time (%, cumulative)', axis: { format: '%' } };
+  // Tooltips on the points only: a line's tooltip would show its first point wherever hovered.
+  layer.push({ mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y, color } });
+  layer.push({ mark: { type: 'point', filled: true, opacity: 1 }, encoding: { x, y, color, tooltip } });
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: withIntervals ? `Exhaustion curve, mean of ${input.replications} replications with 95% bands` : 'Exhaustion curve',

@@ -25,15 +25,26 @@ describe('queues and utilization over time', () => {
     expect(utilizationData(input)).toEqual([{ hour: H0, utilization_percent: 75 }, { hour: H1, utilization_percent: 100 }]);
     const spec = loose(queuesAndUtilizationChart(input));
     expect(spec.vconcat).toHaveLength(2);
-    expect(spec.vconcat[0].layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['line']);
+    expect(spec.vconcat[0].layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['line', 'rule']);
     expect(spec.vconcat[0].layer[0].encoding.x).toMatchObject({ field: 'hour', type: 'temporal', title: 'Hour (UTC)' });
     expect(spec.vconcat[1].layer[0].encoding.y).toMatchObject({ field: 'utilization_percent', title: 'GPU utilization (%)' });
   });
 
+  it('shows the hovered hour\'s values in one tooltip: a rule at the nearest hour', () => {
+    const spec = loose(queuesAndUtilizationChart({ replications: 1, hours: ROWS.filter((row) => row.replication === 0) }));
+    const rule = spec.vconcat[0].layer[1];
+    expect(rule.params[0].select).toEqual({ type: 'point', fields: ['hour'], nearest: true, on: 'pointerover', clear: 'pointerout' });
+    expect(rule.transform).toEqual([{ pivot: 'series', value: 'jobs', groupby: ['hour'] }]);
+    expect(rule.encoding.tooltip.map((field: { field: string }) => field.field)).toEqual(['hour', 'Fast queue', 'Relax queue', 'held by concurrency']);
+    expect(spec.vconcat[0].layer[0].encoding.tooltip).toBeUndefined();
+    expect(spec.vconcat[1].layer[1].encoding.tooltip.map((field: { field: string }) => field.field)).toEqual(['hour', 'utilization_percent']);
+  });
+
   it('draws means with 95% bands bounded by 0 jobs and 100% across replications', () => {
     const spec = loose(queuesAndUtilizationChart({ replications: 2, hours: ROWS }));
-    expect(spec.vconcat[0].layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line']);
-    expect(spec.vconcat[1].layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line']);
+    expect(spec.vconcat[0].layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line', 'rule']);
+    expect(spec.vconcat[1].layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line', 'rule']);
+    expect(spec.vconcat[1].layer[2].encoding.tooltip.map((field: { field: string }) => field.field)).toContain('utilization_percent_ci95');
     const fastAtH0 = spec.vconcat[0].data.values[0];
     // 0 and 2 jobs: mean 1, half-width 12.706 x 1.4142 / 1.4142 = 12.71; the band stops at 0.
     expect(fastAtH0).toEqual({ hour: H0, series: 'Fast queue', jobs: 1, jobs_low: 0, jobs_high: 13.71, jobs_ci95: 12.71 });

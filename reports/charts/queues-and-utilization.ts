@@ -51,16 +51,21 @@ export function queuesAndUtilizationChart(input: QueuesInput): TopLevelSpec {
   const seriesNames = QUEUE_SERIES.map((entry) => entry.series);
   const color: Encoding['color'] = { field: 'series', type: 'nominal', sort: seriesNames, scale: { domain: seriesNames }, title: 'Waiting' };
   const hourTooltip: TooltipField = { field: 'hour', type: 'temporal', timeUnit: 'utcyearmonthdatehours', title: 'Hour (UTC)' };
+  const mean = withIntervals ? ', mean' : '';
+  // Hovering anywhere over a view picks the nearest hour: a gray rule marks it and its tooltip
+  // lists that hour's values (a line's own tooltip would show its first point wherever hovered).
   const queueTooltip: TooltipField[] = [
     hourTooltip,
-    { field: 'series', type: 'nominal', title: 'Waiting' },
-    { field: 'jobs', type: 'quantitative', title: withIntervals ? 'Jobs, mean' : 'Jobs', format: ',.2f' },
+    ...QUEUE_SERIES.map(({ series }): TooltipField => ({ field: series, type: 'quantitative', title: `${series} (jobs${mean})`, format: ',.2f' })),
   ];
-  const utilizationTooltip: TooltipField[] = [hourTooltip, { field: 'utilization_percent', type: 'quantitative', title: withIntervals ? 'Utilization, mean (%)' : 'Utilization (%)', format: '.2f' }];
-  if (withIntervals) {
-    queueTooltip.push({ field: 'jobs_ci95', type: 'quantitative', title: '95% half-width (jobs)', format: ',.2f' });
-    utilizationTooltip.push({ field: 'utilization_percent_ci95', type: 'quantitative', title: '95% half-width (%)', format: '.2f' });
-  }
+  const utilizationTooltip: TooltipField[] = [hourTooltip, { field: 'utilization_percent', type: 'quantitative', title: `Utilization (%${mean})`, format: '.2f' }];
+  if (withIntervals) utilizationTooltip.push({ field: 'utilization_percent_ci95', type: 'quantitative', title: '95% half-width (%)', format: '.2f' });
+  const hoverRule = (name: string, tooltip: TooltipField[], transform: Extract<Layer, { transform?: unknown }>['transform']): Layer => ({
+    ...(transform === undefined ? {} : { transform }),
+    params: [{ name, select: { type: 'point', fields: ['hour'], nearest: true, on: 'pointerover', clear: 'pointerout' } }],
+    mark: { type: 'rule', color: 'gray' },
+    encoding: { x, opacity: { condition: { param: name, empty: false, value: 0.6 }, value: 0 }, tooltip },
+  });
   const queueLayer: Layer[] = [];
   const utilizationLayer: Layer[] = [];
   if (withIntervals) {
@@ -70,11 +75,13 @@ export function queuesAndUtilizationChart(input: QueuesInput): TopLevelSpec {
       encoding: { x, y: { field: 'utilization_percent_low', type: 'quantitative' }, y2: { field: 'utilization_percent_high' } },
     });
   }
-  queueLayer.push({ mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: { field: 'jobs', type: 'quantitative', title: 'Jobs waiting at the end of the hour' }, color, tooltip: queueTooltip } });
+  queueLayer.push({ mark: { type: 'line', interpolate: 'step-after' }, encoding: { x, y: { field: 'jobs', type: 'quantitative', title: 'Jobs waiting at the end of the hour' }, color } });
+  queueLayer.push(hoverRule('queueHour', queueTooltip, [{ pivot: 'series', value: 'jobs', groupby: ['hour'] }]));
   utilizationLayer.push({
     mark: { type: 'line' },
-    encoding: { x, y: { field: 'utilization_percent', type: 'quantitative', title: 'GPU utilization (%)', scale: { domain: [0, 100] } }, tooltip: utilizationTooltip },
+    encoding: { x, y: { field: 'utilization_percent', type: 'quantitative', title: 'GPU utilization (%)', scale: { domain: [0, 100] } } },
   });
+  utilizationLayer.push(hoverRule('utilizationHour', utilizationTooltip, undefined));
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: withIntervals ? `Queues and GPU utilization per hour, mean of ${input.replications} replications with 95% bands` : 'Queues and GPU utilization per hour',

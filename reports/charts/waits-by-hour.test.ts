@@ -35,8 +35,10 @@ describe('waits by hour of day', () => {
     expect(panels).toEqual([['basic, fast', 'basic, relax'], ['standard, fast', 'standard, relax']]);
     expect(spec.resolve.scale.y).toBe('independent');
     const standardFast = spec.vconcat[1].hconcat[0];
-    expect(standardFast.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['line']);
+    expect(standardFast.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['line', 'point']);
     expect(standardFast.layer[0].encoding.y.title).toBe('Wait (s)');
+    expect(standardFast.layer[0].encoding.tooltip).toBeUndefined(); // tooltips on the points
+    expect(standardFast.layer[1].encoding.tooltip.map((field: { field: string }) => field.field)).toContain('wait_s');
     expect(standardFast.layer[0].encoding.x.title).toBe('Hour of day of the job start (UTC)');
     expect(standardFast.data.values.map((row: Loose) => row.wait_s)).toEqual([0.5, 2]);
     expect(encodedFields(spec)).not.toContain('wait_s_low');
@@ -52,7 +54,7 @@ describe('waits by hour of day', () => {
   it('averages the replications that had jobs and draws a 95% band', () => {
     const spec = loose(waitsByHourChart({ plans: PLANS, replications: 2, waits: ROWS }));
     const standardFast = spec.vconcat[1].hconcat[0];
-    expect(standardFast.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line']);
+    expect(standardFast.layer.map((layer: { mark: { type: string } }) => layer.mark.type)).toEqual(['area', 'line', 'point']);
     expect(encodedFields(standardFast.layer[0])).toEqual(['hour_of_day', 'wait_s_low', 'wait_s_high', 'percentile']);
     const values = waitsByHourData({ plans: PLANS, replications: 2, waits: ROWS }) as Record<string, unknown>[];
     // standard Fast p50: 0.5 s and 1.5 s; mean 1, half-width 12.706 x 0.7071 / 1.4142 = 6.353; the band stops at 0 s.

@@ -76,7 +76,10 @@ export function waitsByHourChart(input: WaitsByHourInput): TopLevelSpec {
       encoding: { x, y: { field: 'wait_s_low', type: 'quantitative' }, y2: { field: 'wait_s_high' }, fill: bandFill(color) },
     });
   }
-  layer.push({ mark: { type: 'line', point: true }, encoding: { x, y: { field: 'wait_s', type: 'quantitative', title: 'Wait (s)' }, color, tooltip } });
+  // Tooltips on the points only: a line's tooltip would show its first point wherever hovered.
+  const y: Encoding['y'] = { field: 'wait_s', type: 'quantitative', title: 'Wait (s)' };
+  layer.push({ mark: { type: 'line' }, encoding: { x, y, color } });
+  layer.push({ mark: { type: 'point', filled: true, opacity: 1 }, encoding: { x, y, color, tooltip } });
   const data = waitsByHourData(input);
   const cell = (plan: string, mode: string): NonNullable<Extract<TopLevelSpec, { vconcat: unknown }>['vconcat']>[number] => {
     const values = data.filter((row) => row.plan === plan && row.mode === mode);
