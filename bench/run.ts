@@ -2,13 +2,15 @@
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one line per figure.
  * Names: route-complete, rate, sim-validation (the default, with no names, runs these three), and
  * the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes), sim-million
- * (the CLI on a million subscribers, a few minutes) and reports-peak (the charts and report.html
- * of a peak run, about 30 s with the run):
- *   npm run bench -- sim-scaling sim-million reports-peak
+ * (the CLI on a million subscribers, a few minutes), reports-peak (the charts and report.html
+ * of a peak run, about 30 s with the run), sweep-peak and sweep-peak-queue (27 cells x 4
+ * replications of peak, locally and through the PostgreSQL queue with 2 workers, ~8 min each):
+ *   npm run bench -- sim-scaling sim-million reports-peak sweep-peak sweep-peak-queue
  * Benchmarks measure; tests never time anything.
  */
 import { type BenchFigure, benchByteLoop, benchMemoryLatency, benchRate, benchRouteComplete, latencyCeiling } from './engine-bench.ts';
 import { benchReportsPeak } from './reports-bench.ts';
+import { benchSweepLocal, benchSweepQueue } from './sweep-bench.ts';
 import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
 interface Bench {
@@ -42,6 +44,8 @@ const BENCHES: Record<string, Bench> = {
   'sim-scaling': { run: () => benchSimScaling([1e5, 1e6, 1e7, 1e8]), byDefault: false },
   'sim-million': { run: () => benchSimMillion(), byDefault: false },
   'reports-peak': { run: () => benchReportsPeak(), byDefault: false },
+  'sweep-peak': { run: () => benchSweepLocal(), byDefault: false },
+  'sweep-peak-queue': { run: () => benchSweepQueue(), byDefault: false },
 };
 
 const names = Object.keys(BENCHES);

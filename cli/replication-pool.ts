@@ -13,9 +13,11 @@ export function runInWorkers(
   tasks: readonly ReplicationTask[],
   workers: number,
   onProgress: (index: number, progress: RunProgress) => void,
-  onReport: (index: number, report: RunReport) => void = () => {},
+  /** Told each result and how long its thread was busy with it (post to report, ms). */
+  onReport: (index: number, report: RunReport, busyMs: number) => void = () => {},
 ): Promise<RunReport[]> {
   const reports: RunReport[] = new Array(tasks.length);
+  const postedAt = new Float64Array(tasks.length);
   let next = 0;
   let failed = false;
   return new Promise((resolve, reject) => {
@@ -33,6 +35,7 @@ export function runInWorkers(
           return;
         }
         const index = next++;
+        postedAt[index] = performance.now();
         worker.postMessage({ index, task: tasks[index]! } satisfies WorkerTask);
       };
       worker.on('message', (reply: WorkerReply) => {
@@ -40,7 +43,7 @@ export function runInWorkers(
         else if (reply.kind === 'report') {
           reports[reply.index] = reply.report;
           try {
-            onReport(reply.index, reply.report);
+            onReport(reply.index, reply.report, performance.now() - postedAt[reply.index]!);
           } catch (error) {
             fail(error instanceof Error ? error : new Error(String(error)));
             void worker.terminate();

@@ -17,7 +17,7 @@ import { UsageError, parseFlags } from './command.ts';
 import { terminalProgress } from './progress.ts';
 import { runInWorkers } from './replication-pool.ts';
 import { cellTasks, writeCell } from './sweep-cell.ts';
-import { type SweepPlan, cellName, planSweep } from './sweep-plan.ts';
+import { type SweepPlan, type SweepTiming, cellName, planSweep, timingLine } from './sweep-plan.ts';
 
 export const SWEEP_USAGE = `Usage: npx tsx sim sweep FILE.yaml [flags]
 
@@ -41,7 +41,7 @@ an offline sweep.html, and prints the best feasible cells.
 Exit codes: 0 ok, 2 bad flags or sweep.`;
 
 /** Runs the cells on `workers` threads; each cell is renamed into cells/<NNNN>/ when its last replication ends. */
-async function runLocally(plan: SweepPlan, todo: readonly SweepCell[], cellsDir: string, workers: number, alreadyDone: number): Promise<void> {
+async function runLocally(plan: SweepPlan, todo: readonly SweepCell[], cellsDir: string, workers: number, alreadyDone: number, timing: SweepTiming): Promise<void> {
   const tasks = todo.flatMap((cell) => cellTasks(plan, cell, join(cellsDir, `.${cellName(cell.index)}.partial`)).map((task) => ({ cell, task })));
   for (const cell of todo) mkdirSync(join(cellsDir, `.${cellName(cell.index)}.partial`));
   const done = new Map<number, RunReport[]>();
@@ -51,9 +51,10 @@ async function runLocally(plan: SweepPlan, todo: readonly SweepCell[], cellsDir:
   try {
     await runInWorkers(
       tasks.map(({ task }) => task),
-      Math.min(workers, Math.max(1, tasks.length)),
+      (timing.threads = Math.min(workers, Math.max(1, tasks.length))),
       () => {},
-      (index, report) => {
+      (index, report, busyMs) => {
+        timing.busyMs += busyMs;
         const { cell } = tasks[index]!;
         const reports = done.get(cell.index) ?? [];
         reports.push(report);
@@ -149,9 +150,12 @@ export async function sweepMain(argv: string[]): Promise<number> {
   const todo = plan.cells.filter((cell) => !existsSync(join(cellsDir, cellName(cell.index), 'summary.json')));
   const done = plan.cells.length - todo.length;
   process.stderr.write(`${plan.sweep.scenarioName} sweep: ${plan.cells.length} cell(s) x ${plan.replications} replication(s), ${done} already done; per cell ${describeEstimate(perCell, plan.replications)}\n`);
-  if (values.queue !== undefined) await (await import('./sweep-queue.ts')).submitToQueue(plan, todo, cellsDir, values.queue, cellTimeout);
-  else await runLocally(plan, todo, cellsDir, workers, done);
+  const startedAt = performance.now();
+  const timing: SweepTiming = { busyMs: 0, threads: 0 };
+  if (values.queue !== undefined) await (await import('./sweep-queue.ts')).submitToQueue(plan, todo, cellsDir, values.queue, cellTimeout, timing);
+  else await runLocally(plan, todo, cellsDir, workers, done, timing);
   const table = await assemble(plan, outDir, !values['no-charts']);
+  if (todo.length > 0) process.stderr.write(`${timingLine(todo.length, performance.now() - startedAt, timing)}\n`);
   process.stdout.write(`${table}\n\nwrote ${outDir}/ (sweep.csv, sweep.json, cells/${values['no-charts'] ? '' : ', charts/, sweep.html'})\n`);
   return 0;
 }

@@ -65,3 +65,24 @@ export function planSweep(file: string): SweepPlan {
 }
 
 export const cellName = (index: number): string => String(index).padStart(4, '0');
+
+/** Where a sweep's time went: threads busy running replications, against the wall time. */
+export interface SweepTiming {
+  busyMs: number;
+  threads: number;
+}
+
+/**
+ * `ran 27 cells in 7.5 min (3.6 cells/min); replications kept 2 thread(s) busy 96.1% of the time,
+ * 3.9% outside simulation (scheduling, I/O, assembly)`: busy time is each replication's, from the
+ * moment its task is handed to a thread to its report.
+ */
+export function timingLine(cells: number, wallMs: number, timing: SweepTiming): string {
+  const minutes = wallMs / 60_000;
+  const busy = timing.threads === 0 ? 0 : timing.busyMs / (wallMs * timing.threads);
+  return (
+    `ran ${cells} cell(s) in ${minutes < 1 ? `${(wallMs / 1000).toFixed(1)} s` : `${minutes.toFixed(1)} min`} (${(cells / minutes).toFixed(1)} cells/min); ` +
+    `replications kept ${timing.threads} thread(s) busy ${(busy * 100).toFixed(1)}% of the time, ${((1 - busy) * 100).toFixed(1)}% outside simulation (scheduling, I/O, assembly)`
+  );
+}
+

@@ -24,7 +24,7 @@ import { UsageError, parseFlags } from './command.ts';
 import { terminalProgress } from './progress.ts';
 import { runInWorkers } from './replication-pool.ts';
 import { cellTasks, writeCell } from './sweep-cell.ts';
-import { type SweepPlan, cellName, planSweep } from './sweep-plan.ts';
+import { type SweepPlan, type SweepTiming, cellName, planSweep } from './sweep-plan.ts';
 
 export const QUEUE = 'gbl-sweep-cells';
 
@@ -39,6 +39,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS gbl_sweep_cell (
   cell integer NOT NULL,
   files jsonb NOT NULL,
   worker text NOT NULL,
+  busy_ms double precision NOT NULL DEFAULT 0,
   PRIMARY KEY (sweep, cell)
 )`;
 
@@ -83,7 +84,14 @@ function cellTimeout(plan: SweepPlan): number {
   return Math.max(60, Math.ceil(estimateRun(plan.base, plan.replications).seconds * 5));
 }
 
-export async function submitToQueue(plan: SweepPlan, todo: readonly SweepCell[], cellsDir: string, url: string, timeoutSeconds: number = cellTimeout(plan)): Promise<void> {
+export async function submitToQueue(
+  plan: SweepPlan,
+  todo: readonly SweepCell[],
+  cellsDir: string,
+  url: string,
+  timeoutSeconds: number = cellTimeout(plan),
+  timing: SweepTiming = { busyMs: 0, threads: 0 },
+): Promise<void> {
   const { boss, db } = await connect(url);
   try {
     const waiting = new Set(todo.map((cell) => cell.index));
@@ -99,10 +107,14 @@ export async function submitToQueue(plan: SweepPlan, todo: readonly SweepCell[],
     const bar = terminalProgress('[{bar}] {value}/{total} cells from the queue, ETA {eta_formatted}', todo.length);
     try {
       while (waiting.size > 0) {
-        const found = await db.query<{ cell: number; files: Record<string, string> }>('SELECT cell, files FROM gbl_sweep_cell WHERE sweep = $1 AND cell = ANY($2::int[])', [plan.fingerprint, [...waiting]]);
+        const found = await db.query<{ cell: number; files: Record<string, string>; busy_ms: number }>(
+          'SELECT cell, files, busy_ms FROM gbl_sweep_cell WHERE sweep = $1 AND cell = ANY($2::int[])',
+          [plan.fingerprint, [...waiting]],
+        );
         for (const row of found.rows) {
           writeStoredCell(cellsDir, row.cell, row.files);
           waiting.delete(row.cell);
+          timing.busyMs += row.busy_ms;
         }
         bar.update(todo.length - waiting.size);
         if (waiting.size === 0) break;
@@ -119,6 +131,8 @@ export async function submitToQueue(plan: SweepPlan, todo: readonly SweepCell[],
     } finally {
       bar.end();
     }
+    const workers = await db.query<{ threads: number }>('SELECT count(DISTINCT worker)::int AS threads FROM gbl_sweep_cell WHERE sweep = $1', [plan.fingerprint]);
+    timing.threads = workers.rows[0]?.threads ?? 0;
   } finally {
     await boss.stop({ graceful: false, wait: false }).catch(() => {});
     await db.end().catch(() => {});
@@ -174,10 +188,11 @@ export async function workerMain(argv: string[]): Promise<number> {
     const cell = plan.cells[job.cell]!;
     const dir = mkdtempSync(join(tmpdir(), 'gbl-cell-'));
     try {
-      const reports = await runInWorkers(cellTasks(plan, cell, dir), Math.min(threads, plan.replications), () => {});
+      let busyMs = 0;
+      const reports = await runInWorkers(cellTasks(plan, cell, dir), Math.min(threads, plan.replications), () => {}, (_, __, ms) => (busyMs += ms / Math.min(threads, plan.replications)));
       writeCell(plan, cell, reports, dir);
       const files = Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
-      await db.query('INSERT INTO gbl_sweep_cell (sweep, cell, files, worker) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [job.sweep, job.cell, JSON.stringify(files), me]);
+      await db.query('INSERT INTO gbl_sweep_cell (sweep, cell, files, worker, busy_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [job.sweep, job.cell, JSON.stringify(files), me, busyMs]);
       process.stderr.write(`cell ${job.cell} of sweep ${job.sweep.slice(0, 12)} done\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
