@@ -33,7 +33,7 @@ so running the same sweep again resumes where it stopped, with the same results.
                       worker and is retried elsewhere (default: 5x the cell's estimate, at least 60)
   --restart           start over in a folder holding another sweep's cells
   --no-charts         skip the charts and sweep.html
-  --allow-large       run past 200M jobs in all (refused otherwise)
+  --allow-large       run cells past 200M jobs or 2M subscribers each (refused otherwise)
   -h, --help          this help
 Writes sweep.csv (a row per cell: coordinates, objective, feasibility, every per-tier figure with
 its 95% half-width), charts (each axis against the objective; a heatmap of the first two axes) and
@@ -128,8 +128,9 @@ export async function sweepMain(argv: string[]): Promise<number> {
 
   const plan = planSweep(file);
   const perCell = estimateRun(plan.base, plan.replications);
-  const large = largeRunProblem({ ...perCell, jobs: perCell.jobs * plan.cells.length });
-  if (large !== null && !values['allow-large']) throw new UsageError(`${file}: ${plan.cells.length} cells ask for ${large} in all. Run it with --allow-large if that is meant.`);
+  // The size limits are a run's (memory, time of one run); a sweep's cells run one after another.
+  const large = largeRunProblem(perCell);
+  if (large !== null && !values['allow-large']) throw new UsageError(`${file}: each cell asks for ${large}: ${describeEstimate(perCell, plan.replications)}. Run it with --allow-large if that is meant.`);
 
   const outDir = values.out ?? join('reports', 'out', `sweep-${plan.sweep.scenarioName}`);
   const cellsDir = join(outDir, 'cells');
