@@ -104,6 +104,15 @@ describe('npx tsx sim', () => {
     expect(tiers[0]!.startsWith('replication,month,plan,subscription_cents')).toBe(true);
     const hourly = readFileSync(join(dir, 'hourly.csv'), 'utf8').trim().split('\n');
     expect(hourly.length - 1).toBe(18 * 24);
+    // The report states the run's assumptions at the top, from summary.json's `assumptions`.
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.assumptions.subscribers).toBe(1000);
+    expect(summary.assumptions.fleet).toEqual([{ from: '2026-01-01T00:00:00.000Z', gpus: summary.assumptions.fleet[0].gpus }]);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    const plan = summary.assumptions.plans[0];
+    expect(html).toContain(`<dt>plans</dt><dd>${plan.plan} $${(plan.monthly_price_cents / 100).toFixed(2)}/month, ${plan.fast_hours} Fast h`);
+    expect(html).toMatch(/<dt>top-ups<\/dt><dd>\$\d+\.\d\d per Fast hour<\/dd>/);
+    expect(html).toContain(`<dt>fleet</dt><dd>${summary.assumptions.fleet[0].gpus} GPUs from 2026-01-01</dd>`);
   });
 
   it('rejects bad flags and bad scenarios with exit 2, and leaves existing outputs alone', () => {

@@ -50,6 +50,23 @@ function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
+const dollars = (cents: number): string => `$${(cents / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const day = (instant: string): string => instant.slice(0, 10);
+
+/** The catalog, population, fleet and demand the run assumed, when summary.json holds them. */
+function scenarioAssumptions(summary: Summary): [string, string][] {
+  const given = summary.assumptions;
+  if (given === undefined) return [];
+  const overage = (plan: (typeof given.plans)[number]) => (plan.relax ? 'then Relax' : plan.overage === 'hard_cap' ? 'then blocked (hard cap)' : `then ${plan.overage.replace(/_/g, ' ')}`);
+  return [
+    ['population', given.segments.map((segment) => `${segment.name} ${formatCount(segment.subscribers)}`).join(', ')],
+    ['plans', given.plans.map((plan) => `${plan.plan} ${dollars(plan.monthly_price_cents)}/month, ${plan.fast_hours} Fast h, ${overage(plan)}`).join('; ')],
+    ['top-ups', `${dollars(given.topup_price_cents_per_hour)} per Fast hour`],
+    ['fleet', given.fleet.map((step) => `${formatCount(step.gpus)} GPUs from ${day(step.from)}`).join(', ')],
+    ['demand events', given.demand_events.length === 0 ? 'none' : given.demand_events.map((event) => `${event.label}: arrivals x${event.arrival_multiplier}${event.gpus_lost > 0 ? `, ${event.gpus_lost} GPUs lost` : ''}, ${day(event.from)} to ${day(event.to)}`).join('; ')],
+  ];
+}
+
 function assumptions(summary: Summary): [string, string][] {
   const replication = summary.per_replication[0]!;
   const fleet = summary.estimates.fleet;
@@ -65,6 +82,7 @@ function assumptions(summary: Summary): [string, string][] {
     ['subscribers at start', formatCount(subscribers)],
     ['fleet capacity', `${formatCount(fleet.gpu_hours.mean)} GPU hours, utilization ${(fleet.utilization.mean * 100).toFixed(1)}%`],
     ['GPU cost per GPU hour', costPerGpuHour === null ? '-' : `$${costPerGpuHour.toFixed(2)}`],
+    ...scenarioAssumptions(summary),
     ['invariants', invariants.every(([, holds]) => holds) ? `all hold (${invariants.map(([name]) => name).join(', ')})` : `BROKEN: ${invariants.filter(([, holds]) => !holds).map(([name]) => name).join(', ')}`],
   ];
 }

@@ -90,6 +90,28 @@ const estimatesSchema = z.object({
   flows: flowsSchema(estimate),
 });
 
+/** What the run assumed (absent in folders written before the simulator wrote it). */
+const assumptionsSchema = z.object({
+  subscribers: z.number(),
+  segments: z.array(z.object({ name: z.string(), subscribers: z.number() })),
+  plans: z.array(
+    z.object({
+      plan: z.string(),
+      monthly_price_cents: z.number(),
+      annual_price_cents: z.number().nullable(),
+      fast_hours: z.number(),
+      overage: z.string(),
+      relax: z.boolean(),
+      topups: z.boolean(),
+    }),
+  ),
+  topup_price_cents_per_hour: z.number(),
+  fleet: z.array(z.object({ from: z.string(), gpus: z.number() })),
+  gpu_cost_cents_per_hour: z.number(),
+  demand_events: z.array(z.object({ label: z.string(), from: z.string(), to: z.string(), arrival_multiplier: z.number(), gpus_lost: z.number() })),
+});
+export type Assumptions = z.infer<typeof assumptionsSchema>;
+
 const summarySchema = z.object({
   scenario: z.string(),
   file: z.string(),
@@ -99,6 +121,7 @@ const summarySchema = z.object({
   start: z.string(),
   end: z.string(),
   invariants: z.record(z.string(), z.boolean()),
+  assumptions: assumptionsSchema.optional(),
   estimates: estimatesSchema,
   per_replication: z.array(replicationSchema).min(1),
 });

@@ -97,8 +97,48 @@ export interface Summary {
   readonly start: string;
   readonly end: string;
   readonly invariants: { readonly metered_equals_ledger: boolean; readonly relax_never_metered: boolean; readonly every_job_accounted: boolean };
+  /** What the run assumed (the report shows it at the top): population, plans, prices, fleet, demand. */
+  readonly assumptions: Assumptions;
   readonly estimates: unknown;
   readonly per_replication: readonly Omit<RunReport, 'months' | 'hours' | 'waits'>[];
+}
+
+export interface Assumptions {
+  readonly subscribers: number;
+  readonly segments: readonly { readonly name: string; readonly subscribers: number }[];
+  readonly plans: readonly {
+    readonly plan: string;
+    readonly monthly_price_cents: number;
+    readonly annual_price_cents: number | null;
+    readonly fast_hours: number;
+    readonly overage: string;
+    readonly relax: boolean;
+    readonly topups: boolean;
+  }[];
+  readonly topup_price_cents_per_hour: number;
+  readonly fleet: readonly { readonly from: string; readonly gpus: number }[];
+  readonly gpu_cost_cents_per_hour: number;
+  readonly demand_events: readonly { readonly label: string; readonly from: string; readonly to: string; readonly arrival_multiplier: number; readonly gpus_lost: number }[];
+}
+
+function assumptionsOf(model: SimModel): Assumptions {
+  return {
+    subscribers: model.segments.reduce((sum, segment) => sum + segment.subscribers, 0),
+    segments: model.segments.map((segment) => ({ name: segment.name, subscribers: segment.subscribers })),
+    plans: model.catalog.planList.map((plan) => ({
+      plan: plan.id,
+      monthly_price_cents: plan.monthlyPriceCents,
+      annual_price_cents: plan.annualPriceCents,
+      fast_hours: Math.round((plan.fastAllowanceMs / 3_600_000) * 1000) / 1000,
+      overage: plan.overagePolicy,
+      relax: plan.relax,
+      topups: plan.topupsAllowed,
+    })),
+    topup_price_cents_per_hour: model.catalog.topupPriceCentsPerHour,
+    fleet: model.fleetSchedule.map((step) => ({ from: formatIsoMs(Math.max(step.at, model.startAt)), gpus: step.gpus })),
+    gpu_cost_cents_per_hour: model.costCentsPerGpuHour,
+    demand_events: model.demand.map((event) => ({ label: event.label, from: formatIsoMs(event.fromAt), to: formatIsoMs(event.toAt), arrival_multiplier: event.arrivalMultiplier, gpus_lost: event.gpusLost })),
+  };
 }
 
 /** The scenario's path as written, or relative to the working folder: no absolute path in outputs. */
@@ -129,6 +169,7 @@ export function summarize(model: SimModel, reports: readonly RunReport[], withJo
           report.jobs.completed + report.jobs.failed + report.jobs.blocked + report.jobs.inactive + report.jobs.held_at_horizon + report.jobs.queued_at_horizon + report.jobs.running_at_horizon,
       ),
     },
+    assumptions: assumptionsOf(model),
     estimates: estimateAll(perReplication.map(({ replication: _replication, ...rest }) => rest)),
     per_replication: perReplication,
   };
