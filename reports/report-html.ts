@@ -28,11 +28,11 @@ export function escapeHtml(text: string): string {
 }
 
 /** Text safe inside a <script> element: no `</script` or `<!--` can end or bend it. */
-export function scriptText(source: string): string {
+function scriptText(source: string): string {
   return source.replace(/<\/(script)/gi, '<\\/$1').replace(/<!--/g, '<\\!--');
 }
 
-export const STYLE = `
+const STYLE = `
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1400px; }
 h1 { margin-bottom: 0.2rem; }
 dl.assumptions { display: grid; grid-template-columns: max-content auto; gap: 0.2rem 1rem; }
@@ -105,7 +105,7 @@ export function chartHtml(chart: Chart, png: boolean): string {
 }
 
 /** The loader: embeds every spec; a failure is logged and shown in the chart's place. */
-export const EMBED_SCRIPT = `
+const EMBED_SCRIPT = `
 const specs = JSON.parse(document.getElementById('chart-specs').textContent);
 const options = { tooltip: true, renderer: 'svg', actions: { export: true, source: true, compiled: false, editor: false } };
 window.chartsRendered = Promise.all(Object.entries(specs).map(([name, spec]) =>
@@ -115,22 +115,34 @@ window.chartsRendered = Promise.all(Object.entries(specs).map(([name, spec]) =>
   })));
 `;
 
-export function reportHtml(input: ReportInput): string {
-  const { summary } = input;
-  const specs = Object.fromEntries(input.charts.map((chart) => [chart.name, chart.spec]));
-  const specJson = JSON.stringify(specs).replace(/</g, '\\u003c');
-  const files = input.dataFiles.map((file) => `<li><a href="${escapeHtml(file)}">${escapeHtml(file)}</a></li>`).join('\n');
-  const notes = input.notes.length === 0 ? '' : `<h2>Notes</h2>\n<ul class="note">\n${input.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('\n')}\n</ul>`;
+/** A page's start up to its <body>: title, style, the inlined libraries (shared with compare.html and sweep.html). */
+export function pageHead(title: string, libraries: readonly LibraryScript[], extraStyle = ''): string[] {
   return [
     '<!doctype html>',
     '<html lang="en">',
     '<head>',
     '<meta charset="utf-8">',
-    `<title>${escapeHtml(summary.scenario)}: simulation report</title>`,
-    `<style>${STYLE}</style>`,
-    ...input.libraries.map((library) => `<script data-library="${escapeHtml(library.name)}">${scriptText(library.source)}</script>`),
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}${extraStyle}</style>`,
+    ...libraries.map((library) => `<script data-library="${escapeHtml(library.name)}">${scriptText(library.source)}</script>`),
     '</head>',
     '<body>',
+  ];
+}
+
+/** A page's end: the charts' specs, the loader that embeds them, and the closing tags. */
+export function pageTail(charts: readonly Chart[]): string[] {
+  const specs = Object.fromEntries(charts.map((chart) => [chart.name, chart.spec]));
+  const specJson = JSON.stringify(specs).replace(/</g, '\\u003c');
+  return [`<script type="application/json" id="chart-specs">${specJson}</script>`, `<script>${EMBED_SCRIPT}</script>`, '</body>', '</html>', ''];
+}
+
+export function reportHtml(input: ReportInput): string {
+  const { summary } = input;
+  const files = input.dataFiles.map((file) => `<li><a href="${escapeHtml(file)}">${escapeHtml(file)}</a></li>`).join('\n');
+  const notes = input.notes.length === 0 ? '' : `<h2>Notes</h2>\n<ul class="note">\n${input.notes.map((note) => `<li>${escapeHtml(note)}</li>`).join('\n')}\n</ul>`;
+  return [
+    ...pageHead(`${summary.scenario}: simulation report`, input.libraries),
     `<h1>Scenario ${escapeHtml(summary.scenario)}</h1>`,
     `<dl class="assumptions">\n${assumptions(summary).map(([term, value]) => `<dt>${escapeHtml(term)}</dt><dd>${escapeHtml(value)}</dd>`).join('\n')}\n</dl>`,
     '<h2>Per tier over the horizon</h2>',
@@ -140,10 +152,6 @@ export function reportHtml(input: ReportInput): string {
     notes,
     '<h2>Files of this run</h2>',
     `<ul>\n${files}\n</ul>`,
-    `<script type="application/json" id="chart-specs">${specJson}</script>`,
-    `<script>${EMBED_SCRIPT}</script>`,
-    '</body>',
-    '</html>',
-    '',
+    ...pageTail(input.charts),
   ].join('\n');
 }
