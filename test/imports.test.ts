@@ -30,7 +30,7 @@ const DIRECT_ENGINE_IMPORTS: Readonly<Record<string, string>> = {
 };
 
 const ROOT = '.';
-const FILES = [...Object.keys(LAYERS).flatMap((layer) => sourceFiles(ROOT, layer)), 'engine.ts', 'sim.ts'];
+const FILES = [...Object.keys(LAYERS).flatMap((layer) => sourceFiles(ROOT, layer)), 'engine.ts', 'sim.ts', 'live.ts'];
 const EDGES = importEdges(ROOT, FILES);
 
 function layerOf(file: string): string | null {

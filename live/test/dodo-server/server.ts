@@ -146,9 +146,14 @@ export class DodoTestServer {
   }
 
   private reply(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = body === null ? '' : JSON.stringify(body);
+    if (body === null) {
+      // A void answer (archive, update): no JSON body, as the SDK then expects none.
+      response.writeHead(status, headers);
+      response.end();
+      return;
+    }
     response.writeHead(status, { 'content-type': 'application/json', ...headers });
-    response.end(text);
+    response.end(JSON.stringify(body));
   }
 
   private found<T>(map: Map<string, T>, id: string | undefined, what: string): T {
