@@ -4,14 +4,18 @@
  */
 import { UsageError } from './command.ts';
 import { LiveFailure } from './live-dodo-errors.ts';
+import { OUTBOX_USAGE, outboxMain } from './live-outbox.ts';
 import { PROVISION_USAGE, provisionMain } from './live-provision.ts';
 
 const LIVE_USAGE = `Usage: npx tsx live <command> [flags]
 
 Commands:
   provision   create or find the catalog's Dodo meter and products (npx tsx live provision --help)
+  outbox      usage events waiting for Dodo, and the stuck ones (npx tsx live outbox --help)
 
-${PROVISION_USAGE}`;
+${PROVISION_USAGE}
+
+${OUTBOX_USAGE}`;
 
 export async function liveMain(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,6 +25,7 @@ export async function liveMain(argv: string[]): Promise<number> {
   }
   try {
     if (command === 'provision') return await provisionMain(rest);
+    if (command === 'outbox') return await outboxMain(rest);
   } catch (error) {
     if (!(error instanceof LiveFailure)) throw error;
     process.stderr.write(`error: ${error.message}\n`);

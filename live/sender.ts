@@ -1,0 +1,170 @@
+/**
+ * The outbox sender: ships pending usage events to Dodo through the SDK's `usageEvents.ingest`,
+ * in batches of at most 1,000 (several batches in flight at once), and records each outcome in
+ * the outbox (outbox.ts). A failed request is retried later per retry-policy.ts; a batch Dodo
+ * refuses is split in halves until the refused event is alone (and `rejected`); events that would
+ * pass Dodo's 1-hour window are `expired` before sending and reported. Nothing is dropped
+ * silently: every event ends `sent` or is listed by `live outbox`.
+ *
+ * One sender per database (it does not lock rows). The SDK's own quick retries (`maxRetries` on
+ * the client) happen inside one attempt; the outbox's retries happen across drains.
+ */
+import type DodoPayments from 'dodopayments';
+import type { UsageEvent } from '../engine/index.ts';
+import { type OutboxRow, dueEvents, expireOld, markRejected, markRetry, markSent, nextDueAt } from './outbox.ts';
+import { type BackoffPolicy, DEFAULT_BACKOFF, onFailure } from './retry-policy.ts';
+import type { Database } from './store/database.ts';
+
+export const MAX_BATCH = 1000;
+
+export interface SenderOptions {
+  readonly client: DodoPayments;
+  readonly db: Database;
+  readonly now?: () => number;
+  /** Events per request, at most 1,000. */
+  readonly batchSize?: number;
+  /** Requests in flight at once. */
+  readonly parallel?: number;
+  readonly backoff?: BackoffPolicy;
+  /** Where the sender reports expired and rejected events and outages (one line each). */
+  readonly log?: (line: string) => void;
+}
+
+export interface DrainResult {
+  sent: number;
+  retried: number;
+  rejected: number;
+  expired: number;
+  requests: number;
+  unauthorized: boolean;
+}
+
+function emptyResult(): DrainResult {
+  return { sent: 0, retried: 0, rejected: 0, expired: 0, requests: 0, unauthorized: false };
+}
+
+export class OutboxSender {
+  private readonly client: DodoPayments;
+  private readonly db: Database;
+  private readonly now: () => number;
+  private readonly batchSize: number;
+  private readonly parallel: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly log: (line: string) => void;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  /** Totals since the sender was made. */
+  readonly totals: DrainResult = emptyResult();
+
+  constructor(options: SenderOptions) {
+    this.client = options.client;
+    this.db = options.db;
+    this.now = options.now ?? Date.now;
+    this.batchSize = Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH);
+    this.parallel = options.parallel ?? 4;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.log = options.log ?? (() => {});
+    if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new Error('sender: batchSize must be a whole number in 1..1000');
+  }
+
+  /** One round: expire what is too old, then send what is due now (up to `parallel` batches). */
+  async drainOnce(): Promise<DrainResult> {
+    const result = emptyResult();
+    const now = this.now();
+    const expired = await expireOld(this.db, now);
+    if (expired.length > 0) {
+      result.expired = expired.length;
+      this.log(`outbox: ${expired.length} usage event(s) passed Dodo's 1-hour window unsent and are marked expired (see: live outbox), e.g. ${expired[0]}`);
+    }
+    const due = await dueEvents(this.db, now, this.batchSize * this.parallel);
+    const batches: OutboxRow[][] = [];
+    for (let start = 0; start < due.length; start += this.batchSize) batches.push(due.slice(start, start + this.batchSize));
+    await Promise.all(batches.map((batch) => this.sendBatch(batch, result)));
+    this.add(result);
+    return result;
+  }
+
+  /** Drains until nothing is due now; resolves to the totals of these rounds. */
+  async drainAll(): Promise<DrainResult> {
+    const total = emptyResult();
+    for (;;) {
+      const round = await this.drainOnce();
+      for (const key of ['sent', 'retried', 'rejected', 'expired', 'requests'] as const) total[key] += round[key];
+      total.unauthorized ||= round.unauthorized;
+      if (round.sent + round.retried + round.rejected + round.expired === 0 || round.unauthorized) return total;
+    }
+  }
+
+  private add(result: DrainResult): void {
+    for (const key of ['sent', 'retried', 'rejected', 'expired', 'requests'] as const) this.totals[key] += result[key];
+    this.totals.unauthorized = result.unauthorized;
+  }
+
+  private async sendBatch(batch: readonly OutboxRow[], result: DrainResult): Promise<void> {
+    const ids = batch.map((row) => row.event_id);
+    try {
+      result.requests += 1;
+      await this.client.usageEvents.ingest({ events: batch.map((row) => row.body as UsageEvent & { metadata: Record<string, string | number> }) });
+      await markSent(this.db, ids, this.now());
+      result.sent += batch.length;
+    } catch (error) {
+      const attempts = Math.max(...batch.map((row) => row.attempts));
+      const action = onFailure(error, this.backoff, attempts, ids[0]!, this.now());
+      if (action.kind === 'split' && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        await this.sendBatch(batch.slice(0, half), result);
+        await this.sendBatch(batch.slice(half), result);
+      } else if (action.kind === 'split') {
+        await markRejected(this.db, ids, action.reason);
+        result.rejected += 1;
+        this.log(`outbox: Dodo refused usage event ${ids[0]}: ${action.reason} (kept as rejected; see: live outbox)`);
+      } else {
+        await markRetry(this.db, ids, this.now() + action.delayMs, action.reason);
+        result.retried += batch.length;
+        if (action.kind === 'unauthorized') {
+          result.unauthorized = true;
+          this.log(`outbox: Dodo refused the API key (${action.reason}); usage stays queued until it is fixed`);
+        }
+      }
+    }
+  }
+
+  /** Starts draining in the background: whenever something is due, and on `wake()`. */
+  start(idleMs = 1_000): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          const round = await this.drainOnce();
+          if (round.requests > 0 && round.retried === 0 && !round.unauthorized) continue;
+        } catch (error) {
+          this.log(`outbox: sender round failed: ${(error as Error).message}`);
+        }
+        const due = await nextDueAt(this.db).catch(() => null);
+        const waitMs = due === null ? idleMs : Math.min(idleMs, Math.max(0, due - this.now()));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(waitMs, 5));
+          this.wakeUp = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wakeUp = null;
+      }
+    })();
+  }
+
+  /** Something was enqueued: drain now rather than at the next timer. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    this.loop = null;
+  }
+}
