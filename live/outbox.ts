@@ -21,14 +21,20 @@ export const STUCK_AFTER_MS = 15 * 60 * 1000;
 
 export type OutboxStatus = 'pending' | 'sent' | 'expired' | 'rejected';
 
-export interface OutboxRow {
+/** What the sender reads of a due event. */
+export interface DueEvent {
+  /** Insertion order. */
+  readonly seq: number;
   readonly event_id: string;
+  readonly body: UsageEvent;
+  readonly attempts: number;
+}
+
+export interface OutboxRow extends DueEvent {
   readonly customer_id: string;
   readonly job_id: string;
   readonly event_at: number;
-  readonly body: UsageEvent;
   readonly status: OutboxStatus;
-  readonly attempts: number;
   readonly next_attempt_at: number;
   readonly last_error: string | null;
 }
@@ -66,12 +72,12 @@ export async function enqueueUsage(sql: Sql, entries: readonly OutboxEntry[], no
   return rows.length;
 }
 
-/** Pending events due at `now`, oldest first, at most `limit`. */
-export async function dueEvents(sql: Sql, now: number, limit: number): Promise<OutboxRow[]> {
-  return sql.query<OutboxRow>(
-    `select event_id, customer_id, job_id, event_at, body, status, attempts, next_attempt_at, last_error
-     from usage_outbox where status = 'pending' and next_attempt_at <= $1 order by seq limit $2`,
-    [now, limit],
+/** Pending events due at `now`, oldest first, at most `limit`; only those after `afterSeq`. */
+export async function dueEvents(sql: Sql, now: number, limit: number, afterSeq = 0): Promise<DueEvent[]> {
+  return sql.query<DueEvent>(
+    `select seq, event_id, body, attempts
+     from usage_outbox where status = 'pending' and next_attempt_at <= $1 and seq > $3 order by seq limit $2`,
+    [now, limit, afterSeq],
   );
 }
 
@@ -115,7 +121,7 @@ export async function outboxSummary(sql: Sql, now: number, limit = 100): Promise
     counts[row.status] = row.count;
   }
   const stuck = await sql.query<OutboxRow>(
-    `select event_id, customer_id, job_id, event_at, body, status, attempts, next_attempt_at, last_error from usage_outbox
+    `select seq, event_id, customer_id, job_id, event_at, body, status, attempts, next_attempt_at, last_error from usage_outbox
      where status in ('expired', 'rejected') or (status = 'pending' and event_at < $1)
      order by event_at, event_id limit $2`,
     [now - STUCK_AFTER_MS, limit],

@@ -11,7 +11,7 @@
  */
 import type DodoPayments from 'dodopayments';
 import type { UsageEvent } from '../engine/index.ts';
-import { type OutboxRow, dueEvents, expireOld, markRejected, markRetry, markSent, nextDueAt } from './outbox.ts';
+import { type DueEvent, dueEvents, expireOld, markRejected, markRetry, markSent, nextDueAt } from './outbox.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, onFailure } from './retry-policy.ts';
 import type { Database } from './store/database.ts';
 
@@ -68,7 +68,11 @@ export class OutboxSender {
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new Error('sender: batchSize must be a whole number in 1..1000');
   }
 
-  /** One round: expire what is too old, then send what is due now (up to `parallel` batches). */
+  /**
+   * One round: expires what is too old, then sends everything due now, as a pipeline: the next
+   * batch is read (after the last one read, by insertion order) while up to `parallel` requests
+   * are in flight. Events that fail are due later, so a round ends.
+   */
   async drainOnce(): Promise<DrainResult> {
     const result = emptyResult();
     const now = this.now();
@@ -77,10 +81,18 @@ export class OutboxSender {
       result.expired = expired.length;
       this.log(`outbox: ${expired.length} usage event(s) passed Dodo's 1-hour window unsent and are marked expired (see: live outbox), e.g. ${expired[0]}`);
     }
-    const due = await dueEvents(this.db, now, this.batchSize * this.parallel);
-    const batches: OutboxRow[][] = [];
-    for (let start = 0; start < due.length; start += this.batchSize) batches.push(due.slice(start, start + this.batchSize));
-    await Promise.all(batches.map((batch) => this.sendBatch(batch, result)));
+    const inFlight = new Set<Promise<void>>();
+    let afterSeq = 0;
+    for (;;) {
+      const batch = await dueEvents(this.db, now, this.batchSize, afterSeq);
+      if (batch.length === 0) break;
+      afterSeq = batch[batch.length - 1]!.seq;
+      const sending: Promise<void> = this.sendBatch(batch, result).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      if (inFlight.size >= this.parallel) await Promise.race(inFlight);
+      if (result.unauthorized) break;
+    }
+    await Promise.all(inFlight);
     this.add(result);
     return result;
   }
@@ -92,7 +104,7 @@ export class OutboxSender {
       const round = await this.drainOnce();
       for (const key of ['sent', 'retried', 'rejected', 'expired', 'requests'] as const) total[key] += round[key];
       total.unauthorized ||= round.unauthorized;
-      if (round.sent + round.retried + round.rejected + round.expired === 0 || round.unauthorized) return total;
+      if (round.sent + round.rejected + round.expired === 0 || round.retried > 0 || round.unauthorized) return total;
     }
   }
 
@@ -101,7 +113,7 @@ export class OutboxSender {
     this.totals.unauthorized = result.unauthorized;
   }
 
-  private async sendBatch(batch: readonly OutboxRow[], result: DrainResult): Promise<void> {
+  private async sendBatch(batch: readonly DueEvent[], result: DrainResult): Promise<void> {
     const ids = batch.map((row) => row.event_id);
     try {
       result.requests += 1;

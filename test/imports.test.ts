@@ -12,7 +12,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   rate: ['engine', 'scenarios', 'rate'],
   live: ['engine', 'scenarios', 'live'],
   cli: ['engine', 'scenarios', 'sim', 'rate', 'live', 'cli'],
-  bench: ['engine', 'scenarios', 'sim', 'rate', 'cli', 'bench'],
+  bench: ['engine', 'scenarios', 'sim', 'rate', 'live', 'cli', 'bench'],
   test: ['engine', 'scenarios', 'sim', 'rate', 'cli', 'live', 'bench', 'test'],
 };
 

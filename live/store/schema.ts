@@ -85,7 +85,7 @@ create table usage_outbox (
   created_at bigint not null,
   sent_at bigint
 );
-create index usage_outbox_due on usage_outbox (status, next_attempt_at, seq);
+create index usage_outbox_pending on usage_outbox (seq) where status = 'pending';
 create table webhook_inbox (
   webhook_id text primary key,
   type text not null,
