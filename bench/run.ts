@@ -1,12 +1,13 @@
 /**
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one line per figure.
- * Names: route-complete, rate, sim-validation, outbox (the default, with no names, runs these four), and
+ * Names: route-complete, rate, sim-validation, outbox, live-route (the default, with no names, runs these), and
  * the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes) and sim-million
  * (the CLI on a million subscribers, a few minutes):
  *   npm run bench -- sim-scaling sim-million
  * Benchmarks measure; tests never time anything.
  */
 import { type BenchFigure, benchByteLoop, benchMemoryLatency, benchRate, benchRouteComplete, latencyCeiling } from './engine-bench.ts';
+import { benchLiveRoute } from './live-route-bench.ts';
 import { benchOutbox } from './outbox-bench.ts';
 import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
@@ -40,6 +41,8 @@ const BENCHES: Record<string, Bench> = {
   'sim-validation': { run: () => benchSimValidation(10_000_000), byDefault: true },
   // The live adapter's outbox -> Dodo test server; also on PostgreSQL when DATABASE_URL is set.
   outbox: { run: () => benchOutbox(100_000), byDefault: true },
+  // POST /v1/jobs on `live serve` at 1,000 requests/s, and the engine's routing decision alone.
+  'live-route': { run: () => benchLiveRoute(), byDefault: true },
   'sim-scaling': { run: () => benchSimScaling([1e5, 1e6, 1e7, 1e8]), byDefault: false },
   'sim-million': { run: () => benchSimMillion(), byDefault: false },
 };

@@ -3,6 +3,8 @@
  * job type, the command that runs it: argv with placeholders, a timeout and the GPU slots one job
  * occupies. Placeholders: {node} (this Node binary), {job_id}, {output} (<data>/outputs/<job>.png),
  * {data}, {param.NAME} (the request's `params.NAME`, else the job type's default `params`).
+ * `gpu_argv`, when given, is what runs where an NVIDIA GPU is present (`nvidia-smi -L` lists one);
+ * its GPU time is then read from nvidia-smi's accounting, else the process's wall time is billed.
  * Validated with the YAML layer's schema reader: every problem with its line, exit 2.
  */
 import { z } from 'zod';
@@ -16,6 +18,8 @@ const jobCommandSchema = z.strictObject({
   argv: z.array(z.string().min(1)).min(1),
   timeout_seconds: z.number().positive().max(86_400),
   gpu_slots: z.number().int().min(1).max(64).default(1),
+  /** The command run instead of argv where an NVIDIA GPU is present; its GPU time comes from nvidia-smi accounting. */
+  gpu_argv: z.array(z.string().min(1)).min(1).optional(),
   params: z.record(z.string().regex(/^[a-z_][a-z0-9_]*$/), PARAM_VALUE).default({}),
 });
 
@@ -53,8 +57,8 @@ export function checkParams(command: JobCommand, params: Readonly<Record<string,
 }
 
 /** The argv with its placeholders filled. */
-export function commandArgv(command: JobCommand, values: { jobId: string; output: string; data: string; params: Readonly<Record<string, unknown>> }): string[] {
-  return command.argv.map((part) =>
+export function commandArgv(command: JobCommand, values: { jobId: string; output: string; data: string; params: Readonly<Record<string, unknown>> }, onGpu = false): string[] {
+  return (onGpu && command.gpu_argv ? command.gpu_argv : command.argv).map((part) =>
     part.replace(/\{([a-z_.]+)\}/g, (whole, name: string) => {
       if (name === 'node') return process.execPath;
       if (name === 'job_id') return values.jobId;

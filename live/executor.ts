@@ -2,7 +2,9 @@
  * The job executor: runs jobs the engine admitted on a fleet of `gpu_slots` GPU slots, in the
  * engine's queue order: Fast and Turbo before Relax, Relax by the customer's Relax time used this
  * cycle (less first), then by arrival. Each job type's command (executor-config.ts) runs as a
- * process; its wall time is the GPU time billed (no GPU accounting is read). A non-zero exit, a
+ * process. GPU time billed: where a GPU is present (`nvidiaSmi` set) and the job type has a
+ * `gpu_argv`, that command runs and nvidia-smi's accounting gives its GPU time; otherwise, or when
+ * the accounting does not list the process, its wall time. A non-zero exit, a
  * spawn failure or a timeout (the process is killed) is a failed job: the caller sends it through
  * the engine's failure path, which bills nothing.
  *
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from '../engine/index.ts';
 import { type ExecutorConfig, commandArgv } from './executor-config.ts';
+import { accountedGpuMs } from './gpu-accounting.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -62,6 +65,8 @@ export class Executor {
     private readonly dataDir: string,
     private readonly hooks: ExecutorHooks,
     private readonly now: () => number = Date.now,
+    /** nvidia-smi's path when a GPU is present (see gpu-accounting.ts), else null. */
+    private readonly nvidiaSmi: string | null = null,
   ) {
     mkdirSync(join(dataDir, 'outputs'), { recursive: true });
   }
@@ -96,14 +101,17 @@ export class Executor {
   private start(job: ReadyJob, slots: number): void {
     const command = this.config.job_types[job.jobType]!;
     const output = join(this.dataDir, 'outputs', `${job.jobId}.png`);
-    const argv = commandArgv(command, { jobId: job.jobId, output, data: this.dataDir, params: job.params });
+    const onGpu = this.nvidiaSmi !== null && command.gpu_argv !== undefined;
+    const argv = commandArgv(command, { jobId: job.jobId, output, data: this.dataDir, params: job.params }, onGpu);
     const startedAt = this.now();
     const clock = performance.now();
     let kill = (): void => {};
     const done = (async () => {
       await this.hooks.started(job, startedAt);
+      let pid: number | undefined;
       const result = await new Promise<{ ok: boolean; error: string | null }>((resolve) => {
         const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        pid = child.pid;
         let stderr = '';
         let timedOut = false;
         child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-500)));
@@ -123,8 +131,10 @@ export class Executor {
           else resolve({ ok: false, error: `exit ${code ?? signal}: ${stderr.trim().split('\n').pop() ?? ''}`.slice(0, 300) });
         });
       });
-      const gpuMs = Math.max(0, Math.round(performance.now() - clock));
-      const outcome: JobOutcome = { ok: result.ok, gpuMs, startedAt, finishedAt: startedAt + gpuMs, output: result.ok ? output : null, error: result.error };
+      const wallMs = Math.max(0, Math.round(performance.now() - clock));
+      const accounted = onGpu && pid !== undefined ? await accountedGpuMs(this.nvidiaSmi!, pid) : null;
+      const gpuMs = accounted ?? wallMs;
+      const outcome: JobOutcome = { ok: result.ok, gpuMs, startedAt, finishedAt: startedAt + wallMs, output: result.ok ? output : null, error: result.error };
       this.slotsInUse -= slots;
       this.running.delete(job.jobId);
       await this.hooks.finished(job, outcome);

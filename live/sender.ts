@@ -13,12 +13,15 @@ import type DodoPayments from 'dodopayments';
 import type { UsageEvent } from '../engine/index.ts';
 import { type DueEvent, dueEvents, expireOld, markRejected, markRetry, markSent, nextDueAt } from './outbox.ts';
 import { type BackoffPolicy, DEFAULT_BACKOFF, onFailure } from './retry-policy.ts';
+import { type UsageSink, sdkSink } from './usage-sink.ts';
 import type { Database } from './store/database.ts';
 
 export const MAX_BATCH = 1000;
 
 export interface SenderOptions {
-  readonly client: DodoPayments;
+  /** The SDK client whose `usageEvents.ingest` ships events, unless `sink` is given. */
+  readonly client?: DodoPayments;
+  readonly sink?: UsageSink;
   readonly db: Database;
   readonly now?: () => number;
   /** Events per request, at most 1,000. */
@@ -44,7 +47,7 @@ function emptyResult(): DrainResult {
 }
 
 export class OutboxSender {
-  private readonly client: DodoPayments;
+  private readonly sink: UsageSink;
   private readonly db: Database;
   private readonly now: () => number;
   private readonly batchSize: number;
@@ -58,10 +61,12 @@ export class OutboxSender {
   readonly totals: DrainResult = emptyResult();
 
   constructor(options: SenderOptions) {
-    this.client = options.client;
+    const sink = options.sink ?? (options.client ? sdkSink(options.client) : null);
+    if (sink === null) throw new Error('sender: a client or a sink is required');
+    this.sink = sink;
     this.db = options.db;
     this.now = options.now ?? Date.now;
-    this.batchSize = Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH);
+    this.batchSize = Math.min(options.batchSize ?? MAX_BATCH, MAX_BATCH, sink.maxBatch);
     this.parallel = options.parallel ?? 4;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.log = options.log ?? (() => {});
@@ -117,7 +122,7 @@ export class OutboxSender {
     const ids = batch.map((row) => row.event_id);
     try {
       result.requests += 1;
-      await this.client.usageEvents.ingest({ events: batch.map((row) => row.body as UsageEvent & { metadata: Record<string, string | number> }) });
+      await this.sink.ingest(batch.map((row) => row.body as UsageEvent));
       await markSent(this.db, ids, this.now());
       result.sent += batch.length;
     } catch (error) {

@@ -50,6 +50,9 @@ describe('live serve', () => {
     expect(noMap.code).toBe(2);
     expect(noMap.stderr).toContain('live provision');
     expect(noMap.stderr).not.toContain(server.webhookSecret);
+    const blueprint = await run(['--catalog', CATALOG, '--port', '0', '--data', dataDir, '--sink', 'blueprint']);
+    expect(blueprint.code).toBe(2);
+    expect(blueprint.stderr).toContain('npm install @dodopayments/ingestion-blueprints');
   });
 
   it('serves on a fresh data folder: a subscription by webhook, a real image job billed to Dodo, a clean stop', async () => {

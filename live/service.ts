@@ -58,6 +58,8 @@ export interface ServiceOptions {
   readonly webhookKey: string;
   readonly adminToken: string | null;
   readonly returnUrl?: string;
+  /** nvidia-smi's path when a GPU is present (gpu-accounting.ts), else null: wall time is billed. */
+  readonly nvidiaSmi?: string | null;
   readonly now?: () => number;
 }
 
@@ -95,7 +97,7 @@ export class LiveService {
   constructor(private readonly options: ServiceOptions) {
     this.now = options.now ?? Date.now;
     this.engine = new EngineLog(options.catalog, options.db);
-    this.executor = new Executor(options.executor, options.dataDir, { started: (job, at) => this.started(job, at), finished: (job, outcome) => this.finished(job, outcome) }, this.now);
+    this.executor = new Executor(options.executor, options.dataDir, { started: (job, at) => this.started(job, at), finished: (job, outcome) => this.finished(job, outcome) }, this.now, options.nvidiaSmi ?? null);
     this.webhooks = new WebhookHandler(options.webhookKey, this.engine, options.ids, (customerId) => this.subscribedPlan(customerId), this.now);
   }
 
