@@ -14,13 +14,14 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { freshPostgresUrl } from '../live/test/backends.ts';
 import type { BenchFigure } from './engine-bench.ts';
 
 const ENQUEUE_CHUNK = 5_000;
 
 async function benchOne(kind: 'pglite' | 'postgres', events: number): Promise<BenchFigure[]> {
   const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);
-  const db = await openDatabase(kind === 'postgres' ? { url: process.env.DATABASE_URL! } : { dataDir: null });
+  const db = await openDatabase(kind === 'postgres' ? { url: await freshPostgresUrl() } : { dataDir: null }); // a new database on DATABASE_URL's server
   // The server runs in its own thread (dodo-server-thread.ts), started the way sim workers are.
   const thread = new Worker(new URL('../sim/worker-bootstrap.mjs', import.meta.url), { workerData: { entry: fileURLToPath(new URL('./dodo-server-thread.ts', import.meta.url)) } });
   const [server] = (await once(thread, 'message')) as [{ url: string; apiKey: string }];

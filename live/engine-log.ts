@@ -5,7 +5,9 @@
  * rebuilds the state exactly (the engine is deterministic): the live trace and the engine agree by
  * construction, and the log can be replayed elsewhere (the simulator's parity argument).
  *
- * Callers serialise changes with `exclusive` so the log's order is the order inputs were applied.
+ * Inputs are applied synchronously, so the log's order is the order they were applied; a group
+ * commit writes them (see `apply`). `exclusive` serialises multi-step changes (a completion and
+ * the held jobs it lets start, a webhook checked against the inbox then applied).
  */
 import {
   type Catalog,
@@ -66,9 +68,19 @@ export function applyInput(state: EngineState, input: EngineInput, at: number): 
   }
 }
 
+interface PendingInput {
+  readonly input: EngineInput;
+  readonly at: number;
+  /** Writes the input's rows in the commit's transaction; returns how to settle its caller. */
+  readonly write: (sql: Sql, batch: CommitBatch) => Promise<() => void>;
+  readonly reject: (error: unknown) => void;
+}
+
 export class EngineLog {
   state: EngineState;
   private tail: Promise<unknown> = Promise.resolve();
+  private pending: PendingInput[] = [];
+  private committing: Promise<void> | null = null;
 
   constructor(
     readonly catalog: Catalog,
@@ -97,21 +109,89 @@ export class EngineLog {
   }
 
   /**
-   * Applies `input` at `at` and, in one transaction, logs it and writes what `persist` writes from
-   * its result. If the transaction fails the state is rebuilt from the log (the input is undone)
-   * and the error is thrown. Call inside `exclusive`.
+   * Applies `input` at `at` now (the result is final at once: `decided`) and logs it, with what
+   * `persist` writes from its result, in the next group commit: inputs applied while a commit
+   * runs are written together in the following one (one transaction, one insert of their log
+   * rows), so throughput does not hang on one transaction per input. `committed` resolves once
+   * the rows are durable. If a commit fails, every input not yet written is refused, the state is
+   * rebuilt from the log, and `committed` rejects.
    */
-  async apply<R extends InputResult, T>(input: EngineInput, at: number, persist: (sql: Sql, result: R) => Promise<T>): Promise<{ result: R; persisted: T }> {
+  apply<R extends InputResult, T>(input: EngineInput, at: number, persist: (sql: Sql, result: R, batch: CommitBatch) => Promise<T> | T): { decided: R; committed: Promise<{ result: R; persisted: T }> } {
     const result = applyInput(this.state, input, at) as R;
-    try {
-      const persisted = await this.db.transaction(async (sql) => {
-        await sql.query('insert into engine_inputs (at, kind, body) values ($1, $2, $3)', [at, input.kind, JSON.stringify(input)]);
-        return persist(sql, result);
+    const committed = new Promise<{ result: R; persisted: T }>((resolve, reject) => {
+      this.pending.push({
+        input,
+        at,
+        write: async (sql, batch) => {
+          const persisted = await persist(sql, result, batch);
+          return () => resolve({ result, persisted });
+        },
+        reject,
       });
-      return { result, persisted };
+    });
+    this.scheduleCommit();
+    return { decided: result, committed };
+  }
+
+  private scheduleCommit(): void {
+    if (this.committing !== null) return;
+    this.committing = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.commitPending());
+  }
+
+  private async commitPending(): Promise<void> {
+    const items = this.pending;
+    this.pending = [];
+    const batch: CommitBatch = { jobs: [] };
+    try {
+      const done = await this.db.transaction(async (sql) => {
+        await sql.query(
+          `insert into engine_inputs (at, kind, body)
+           select input.at, input.kind, input.body::jsonb from unnest($1::bigint[], $2::text[], $3::text[]) with ordinality as input(at, kind, body, position) order by input.position`,
+          [items.map((item) => item.at), items.map((item) => item.input.kind), items.map((item) => JSON.stringify(item.input))],
+        );
+        const settle: (() => void)[] = [];
+        for (const item of items) settle.push(await item.write(sql, batch));
+        if (batch.jobs.length > 0) await insertJobs(sql, batch.jobs);
+        return settle;
+      });
+      for (const resolve of done) resolve();
     } catch (error) {
-      await this.replay();
-      throw error;
+      const refused = [...items, ...this.pending];
+      this.pending = [];
+      await this.replay().catch(() => {});
+      for (const item of refused) item.reject(error);
+    } finally {
+      this.committing = null;
+      if (this.pending.length > 0) this.scheduleCommit();
     }
   }
+}
+
+/** A job row written by the group commit (one insert for all the jobs of a commit). */
+export interface JobRow {
+  readonly jobId: string;
+  readonly customerId: string;
+  readonly jobType: string;
+  readonly requestedMode: string;
+  readonly mode: string;
+  readonly reason: string;
+  readonly priority: number;
+  readonly status: string;
+  readonly submittedAt: number;
+}
+
+/** Rows a commit writes in bulk after the inputs' own writes. */
+export interface CommitBatch {
+  readonly jobs: JobRow[];
+}
+
+async function insertJobs(sql: Sql, jobs: readonly JobRow[]): Promise<void> {
+  await sql.query(
+    `insert into jobs (job_id, customer_id, job_type, requested_mode, mode, reason, priority, status, submitted_at)
+     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::bigint[])`,
+    [
+      jobs.map((job) => job.jobId), jobs.map((job) => job.customerId), jobs.map((job) => job.jobType), jobs.map((job) => job.requestedMode),
+      jobs.map((job) => job.mode), jobs.map((job) => job.reason), jobs.map((job) => job.priority), jobs.map((job) => job.status), jobs.map((job) => job.submittedAt),
+    ],
+  );
 }

@@ -73,6 +73,8 @@ export class LiveApi {
     private readonly log: (line: string) => void = () => {},
   ) {
     this.server = createServer((request, response) => void this.handle(request, response));
+    // Idle keep-alive connections live a minute (Node's 5 s default races clients reusing them).
+    this.server.keepAliveTimeout = 65_000;
   }
 
   async listen(port: number, host = '127.0.0.1'): Promise<number> {

@@ -137,7 +137,7 @@ export class WebhookHandler {
         const ok = result !== null && typeof result === 'object' && 'ok' in result ? (result.ok ? ('effect' in result ? result.effect : 'granted') : `refused ${result.reason}`) : 'done';
         notes.push(`${input.kind}${'planId' in input ? ` ${input.planId} ${input.interval}` : ''}${'hours' in input ? ` ${input.hours} h` : ''}: ${ok}`);
         if (last) await record(sql, notes.join('; '));
-      });
+      }).committed;
     }
     return { webhookId, type: envelope.type, duplicate: false, outcome: notes.join('; ') };
   }

@@ -78,6 +78,9 @@ export class DodoTestServer {
   constructor(options: DodoServerOptions = {}) {
     this.apiKey = options.apiKey ?? 'test_key_dodo_server';
     this.now = options.now ?? Date.now;
+    // Idle keep-alive connections stay open a minute, as behind a real API's load balancer; with
+    // Node's 5 s default a client reusing a socket the server just closed sees ECONNRESET.
+    this.server.keepAliveTimeout = 65_000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
