@@ -143,6 +143,24 @@ describe.each(BACKENDS)('live flow on $name', (backend) => {
     expect((await call('POST', '/v1/jobs', { job_type: 'variation', mode: 'fast' })).status).toBe(202);
   });
 
+  it('follows plan changes and cancellations made at Dodo (subscription.plan_changed / cancelled)', async () => {
+    const dodo = dodoClient({ env: { DODO_PAYMENTS_API_KEY: server.apiKey }, baseURL: server.url, maxRetries: 0 });
+    const subscription = [...server.state.subscriptions.values()].find((candidate) => candidate.customer_id === customer.customer_id)!;
+    const standard = [...server.state.products.values()].find((product) => product.metadata.gbl_key === 'plan:standard:month')!;
+    await dodo.subscriptions.changePlan(subscription.subscription_id, { product_id: standard.product_id, quantity: 1, proration_billing_mode: 'prorated_immediately' });
+    for (let attempt = 0; attempt < 50 && (await call('GET', '/v1/usage')).body.plan !== 'standard'; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await call('GET', '/v1/usage')).body).toMatchObject({ plan: 'standard', interval: 'month' });
+    await dodo.subscriptions.update(subscription.subscription_id, { status: 'cancelled' });
+    let outcome: { outcome: string } | undefined;
+    for (let attempt = 0; attempt < 50 && outcome === undefined; attempt += 1) {
+      [outcome] = await db.query<{ outcome: string }>(`select outcome from webhook_inbox where type = 'subscription.cancelled'`);
+      if (outcome === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(outcome!.outcome).toBe('cancel: scheduled'); // at renewal: the paid month is kept
+    const [row] = await db.query<{ plan: string; status: string }>('select plan, status from subscriptions where subscription_id = $1', [subscription.subscription_id]);
+    expect(row).toEqual({ plan: 'standard', status: 'cancelled' });
+  });
+
   it('refuses forged, tampered and stale webhooks with 401 and changes nothing', async () => {
     const before = JSON.stringify((await call('GET', '/v1/usage')).body.lots);
     const payment = { payment_id: 'pay_forged', customer: { customer_id: customer.customer_id }, product_cart: [{ product_id: server.state.products.size > 0 ? [...server.state.products.values()].find((product) => product.metadata.gbl_key === 'topup')!.product_id : '', quantity: 100 }] };
@@ -162,7 +180,7 @@ describe.each(BACKENDS)('live flow on $name', (backend) => {
     expect((await call('GET', `/v1/jobs/${job!.job_id}`, undefined, other.api_key)).status).toBe(404);
     expect((await call('GET', `/v1/jobs/${job!.job_id}`, undefined, '')).status).toBe(401);
     expect((await call('GET', `/v1/jobs/${job!.job_id}`, undefined, ADMIN)).status).toBe(200);
-    expect((await call('GET', `/v1/usage?customer_id=${customer.customer_id}`, undefined, ADMIN)).body.plan).toBe('basic');
+    expect((await call('GET', `/v1/usage?customer_id=${customer.customer_id}`, undefined, ADMIN)).body.plan).toBe('standard');
     expect((await call('POST', '/v1/jobs', { customer_id: customer.customer_id, job_type: 'variation', mode: 'fast' }, other.api_key)).status).toBe(401);
   });
 
