@@ -178,6 +178,8 @@ export interface JobRow {
   readonly priority: number;
   readonly status: string;
   readonly submittedAt: number;
+  /** The request's params (the job command's placeholders), kept so a restart can run the job. */
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
 /** Rows a commit writes in bulk after the inputs' own writes. */
@@ -187,11 +189,13 @@ export interface CommitBatch {
 
 async function insertJobs(sql: Sql, jobs: readonly JobRow[]): Promise<void> {
   await sql.query(
-    `insert into jobs (job_id, customer_id, job_type, requested_mode, mode, reason, priority, status, submitted_at)
-     select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::bigint[])`,
+    `insert into jobs (job_id, customer_id, job_type, requested_mode, mode, reason, priority, status, submitted_at, params)
+     select j, c, t, r, m, w, p, s, a, params::jsonb
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::bigint[], $10::text[]) as row(j, c, t, r, m, w, p, s, a, params)`,
     [
       jobs.map((job) => job.jobId), jobs.map((job) => job.customerId), jobs.map((job) => job.jobType), jobs.map((job) => job.requestedMode),
       jobs.map((job) => job.mode), jobs.map((job) => job.reason), jobs.map((job) => job.priority), jobs.map((job) => job.status), jobs.map((job) => job.submittedAt),
+      jobs.map((job) => JSON.stringify(job.params)),
     ],
   );
 }

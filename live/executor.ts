@@ -105,11 +105,18 @@ export class Executor {
     const argv = commandArgv(command, { jobId: job.jobId, output, data: this.dataDir, params: job.params }, onGpu);
     const startedAt = this.now();
     const clock = performance.now();
-    let kill = (): void => {};
+    let killed = false;
+    let kill = (): void => {
+      killed = true; // stopped before its process started: it never will
+    };
     const done = (async () => {
       await this.hooks.started(job, startedAt);
       let pid: number | undefined;
       const result = await new Promise<{ ok: boolean; error: string | null }>((resolve) => {
+        if (killed) {
+          resolve({ ok: false, error: 'stopped before it started' });
+          return;
+        }
         const child = spawn(argv[0]!, argv.slice(1), { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
         pid = child.pid;
         let stderr = '';

@@ -184,6 +184,20 @@ describe.each(BACKENDS)('live flow on $name', (backend) => {
     expect((await call('POST', '/v1/jobs', { customer_id: customer.customer_id, job_type: 'variation', mode: 'fast' }, other.api_key)).status).toBe(401);
   });
 
+  it('after a restart runs the jobs that were waiting, with their params; those the stop killed failed unbilled', async () => {
+    await service.executor.idle(); // the earlier tests' jobs are done
+    const jobs = await Promise.all([0, 1, 2].map(() => call('POST', '/v1/jobs', { job_type: 'variation', mode: 'fast', params: { ms: 700 } })));
+    for (let attempt = 0; attempt < 100 && service.executor.active < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.executor.active).toBe(2); // two GPU slots: the third job waits
+    await service.stop();
+    service = await makeService();
+    (api as unknown as { service: LiveService }).service = service;
+    const done = await Promise.all(jobs.map((job) => settle(job.body.job_id)));
+    expect(done.map((job) => job.status).sort()).toEqual(['failed', 'failed', 'succeeded']);
+    expect(done.filter((job) => job.status === 'failed').every((job) => job.charged_seconds === null && job.usage_event_id === null)).toBe(true);
+    expect(done.find((job) => job.status === 'succeeded')!.gpu_seconds).toBeGreaterThanOrEqual(0.7);
+  });
+
   it('rebuilds the same engine state from its input log after a restart', async () => {
     await service.executor.idle();
     const before = service.usage(customer.customer_id);

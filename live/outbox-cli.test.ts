@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileCatalog, usageEventOf } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { enqueueUsage, markRejected } from './outbox.ts';
-import { openDatabase } from './store/database.ts';
+import { migrate, openDatabase } from './store/database.ts';
 import { freshPostgresUrl } from './test/backends.ts';
 
 const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);
@@ -14,6 +14,8 @@ describe('live outbox', () => {
   it('lists counts and the stuck events, exit 3 when some are stuck', async () => {
     const url = await freshPostgresUrl();
     const db = await openDatabase({ url });
+    expect(await migrate(db)).toEqual([]); // applied once: a second start migrates nothing
+    expect((await db.query<{ version: number }>('select version from schema_migrations order by version')).map((row) => row.version)).toEqual([1, 2]);
     const now = Date.now();
     await enqueueUsage(db, [0, 1, 2].map((index) => ({ jobId: `j${index}`, at: now, event: usageEventOf(catalog, 'cus_1', `j${index}`, 'fast', 5000, now) })), now);
     await markRejected(db, ['j1:gpu'], '400 metadata.note is longer than 500 characters');

@@ -113,11 +113,12 @@ export class LiveService {
   /** Rebuilds the engine from its log, fails jobs that were running, requeues the others, starts the sender. */
   async start(): Promise<void> {
     await this.engine.replay();
-    const open = await this.db.query<{ job_id: string; customer_id: string; job_type: string; mode: Mode; priority: number; status: string }>(
-      `select job_id, customer_id, job_type, mode, priority, status from jobs where status in ('ready', 'queued', 'running') order by submitted_at, job_id`,
+    const open = await this.db.query<{ job_id: string; customer_id: string; job_type: string; mode: Mode; priority: number; status: string; params: Record<string, unknown> }>(
+      `select job_id, customer_id, job_type, mode, priority, status, params from jobs where status in ('ready', 'queued', 'running') order by submitted_at, job_id`,
     );
     for (const row of open) {
-      const job: ReadyJob = { jobId: row.job_id, customerId: row.customer_id, jobType: row.job_type, mode: row.mode, priority: row.priority, seq: (this.seq += 1), params: {} };
+      const job: ReadyJob = { jobId: row.job_id, customerId: row.customer_id, jobType: row.job_type, mode: row.mode, priority: row.priority, seq: (this.seq += 1), params: row.params };
+      this.params.set(job.jobId, row.params);
       if (row.status === 'running') await this.finished(job, { ok: false, gpuMs: 0, startedAt: this.now(), finishedAt: this.now(), output: null, error: 'interrupted: the server stopped while it ran' });
       else if (row.status === 'ready') this.executor.add(job);
       else this.holdJob(job);
@@ -187,7 +188,7 @@ export class LiveService {
     const clock = performance.now();
     const { decided: decision, committed } = this.engine.apply<RouteDecision, void>({ kind: 'submit', customerId, jobId, jobType, mode: mode as Mode }, at, (_sql, routed, batch) => {
       if (routed.mode === 'blocked') return;
-      batch.jobs.push({ jobId, customerId, jobType, requestedMode: mode, mode: routed.mode, reason: routed.reason, priority: routed.priority, status: routed.start === 'now' ? 'ready' : 'queued', submittedAt: at });
+      batch.jobs.push({ jobId, customerId, jobType, requestedMode: mode, mode: routed.mode, reason: routed.reason, priority: routed.priority, status: routed.start === 'now' ? 'ready' : 'queued', submittedAt: at, params });
     });
     this.recordDecision(performance.now() - clock);
     if (decision.mode === 'blocked') {

@@ -94,4 +94,9 @@ create table webhook_inbox (
   outcome text not null
 );`,
   },
+  {
+    version: 2,
+    name: 'job params kept for restarts',
+    sql: `alter table jobs add column params jsonb not null default '{}'::jsonb;`,
+  },
 ];
