@@ -143,9 +143,12 @@ export class Executor {
       const gpuMs = accounted ?? wallMs;
       const outcome: JobOutcome = { ok: result.ok, gpuMs, startedAt, finishedAt: startedAt + wallMs, output: result.ok ? output : null, error: result.error };
       this.slotsInUse -= slots;
-      this.running.delete(job.jobId);
-      await this.hooks.finished(job, outcome);
-      this.pump();
+      try {
+        await this.hooks.finished(job, outcome);
+      } finally {
+        this.running.delete(job.jobId); // after its completion is recorded: `idle` means settled
+        this.pump();
+      }
     })();
     this.running.set(job.jobId, { job, kill: () => kill(), done });
   }
