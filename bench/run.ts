@@ -1,20 +1,22 @@
 /**
  * `npm run bench [-- name ...]`: runs the benchmarks and prints one line per figure.
- * Names: route-complete, rate, sim-validation (the default, with no names, runs these three), and
- * the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes), sim-million
- * (the CLI on a million subscribers, a few minutes), reports-peak (the charts and report.html
- * of a peak run, about 30 s with the run), sweep-peak and sweep-peak-queue (27 cells x 4
- * replications of peak, locally and through the PostgreSQL queue with 2 workers, ~8 min each):
+ * Names: route-complete, rate, sim-validation, outbox, live-route (the default, with no names,
+ * runs these), and the long ones, run only by name: sim-scaling (1e5..1e8 jobs, a few minutes),
+ * sim-million (the CLI on a million subscribers, a few minutes), reports-peak (the charts and
+ * report.html of a peak run, about 30 s with the run), sweep-peak and sweep-peak-queue (27 cells
+ * x 4 replications of peak, locally and through the PostgreSQL queue with 2 workers, ~8 min each):
  *   npm run bench -- sim-scaling sim-million reports-peak sweep-peak sweep-peak-queue
  * Benchmarks measure; tests never time anything.
  */
 import { type BenchFigure, benchByteLoop, benchMemoryLatency, benchRate, benchRouteComplete, latencyCeiling } from './engine-bench.ts';
+import { benchLiveRoute } from './live-route-bench.ts';
+import { benchOutbox } from './outbox-bench.ts';
 import { benchReportsPeak } from './reports-bench.ts';
 import { benchSweepLocal, benchSweepQueue } from './sweep-bench.ts';
 import { benchSimMillion, benchSimScaling, benchSimValidation } from './sim-bench.ts';
 
 interface Bench {
-  readonly run: () => BenchFigure | readonly BenchFigure[];
+  readonly run: () => BenchFigure | readonly BenchFigure[] | Promise<readonly BenchFigure[]>;
   /** Part of `npm run bench` with no names (the long ones are not). */
   readonly byDefault: boolean;
 }
@@ -41,6 +43,10 @@ const BENCHES: Record<string, Bench> = {
   },
   rate: { run: () => [benchByteLoop(), ...benchRate(2_000_000, 100_000), benchByteLoop()], byDefault: true },
   'sim-validation': { run: () => benchSimValidation(10_000_000), byDefault: true },
+  // The live adapter's outbox -> Dodo test server; also on PostgreSQL when DATABASE_URL is set.
+  outbox: { run: () => benchOutbox(100_000), byDefault: true },
+  // POST /v1/jobs on `live serve` at 1,000 requests/s, and the engine's routing decision alone.
+  'live-route': { run: () => benchLiveRoute(), byDefault: true },
   'sim-scaling': { run: () => benchSimScaling([1e5, 1e6, 1e7, 1e8]), byDefault: false },
   'sim-million': { run: () => benchSimMillion(), byDefault: false },
   'reports-peak': { run: () => benchReportsPeak(), byDefault: false },
@@ -61,7 +67,7 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 for (const name of wanted.length > 0 ? wanted : defaults) {
-  const result = BENCHES[name]!.run();
+  const result = await BENCHES[name]!.run();
   for (const figure of Array.isArray(result) ? result : [result]) {
     process.stdout.write(`${figure.name}: ${figure.value.toLocaleString('en-US')} ${figure.unit} (${figure.detail})\n`);
   }

@@ -13,7 +13,7 @@ const LAYERS: Readonly<Record<string, readonly string[]>> = {
   live: ['engine', 'scenarios', 'live'],
   reports: ['reports'],
   cli: ['engine', 'scenarios', 'sim', 'rate', 'live', 'reports', 'cli'],
-  bench: ['engine', 'scenarios', 'sim', 'rate', 'reports', 'cli', 'bench'],
+  bench: ['engine', 'scenarios', 'sim', 'rate', 'live', 'reports', 'cli', 'bench'],
   test: ['engine', 'scenarios', 'sim', 'rate', 'cli', 'live', 'reports', 'bench', 'test'],
 };
 
@@ -31,7 +31,7 @@ const DIRECT_ENGINE_IMPORTS: Readonly<Record<string, string>> = {
 };
 
 const ROOT = '.';
-const FILES = [...Object.keys(LAYERS).flatMap((layer) => sourceFiles(ROOT, layer)), 'engine.ts', 'sim.ts'];
+const FILES = [...Object.keys(LAYERS).flatMap((layer) => sourceFiles(ROOT, layer)), 'engine.ts', 'sim.ts', 'live.ts'];
 const EDGES = importEdges(ROOT, FILES);
 
 function layerOf(file: string): string | null {

@@ -1,0 +1,95 @@
+// `live serve` as a process on a fresh data folder (embedded PGlite, the shipped sharp job
+// commands): {"port":N} first, a paid subscription by webhook, a real image job, its usage at the
+// Dodo test server, a clean stop; and bad settings refused with exit 2.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { dodoClient } from './dodo-client.ts';
+import { writeIdMap } from './id-map.ts';
+import { provision } from './provision.ts';
+import { type DodoTestServer, startDodoServer } from './test/dodo-server/server.ts';
+
+const CATALOG = 'scenarios/catalogs/midjourney.yaml';
+const ADMIN = 'serve-admin-token';
+let server: DodoTestServer;
+let child: ChildProcess;
+let dataDir = '';
+
+beforeAll(async () => {
+  server = await startDodoServer();
+  dataDir = mkdtempSync(join(tmpdir(), 'gbl-serve-'));
+  const { spec, catalog } = loadCatalog(CATALOG);
+  writeIdMap(dataDir, (await provision(dodoClient({ env: { DODO_PAYMENTS_API_KEY: server.apiKey }, baseURL: server.url }), spec, catalog.meter)).ids);
+});
+afterAll(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await server.close();
+});
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _unused, ...rest } = process.env;
+  return { ...rest, DODO_PAYMENTS_API_KEY: server.apiKey, DODO_PAYMENTS_WEBHOOK_KEY: server.webhookSecret, LIVE_ADMIN_TOKEN: ADMIN, ...extra };
+}
+
+describe('live serve', () => {
+  it('refuses bad flags and missing settings with exit 2 and no secret in the message', async () => {
+    const run = (args: string[], extra: Record<string, string> = {}) =>
+      promisify(execFile)('npx', ['tsx', 'live', 'serve', ...args], { env: { ...env(), ...extra } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (failed: { code: number; stderr: string }) => failed,
+      );
+    const badPort = await run(['--catalog', CATALOG, '--port', 'x', '--data', dataDir]);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain('--port must be');
+    const noMap = await run(['--catalog', CATALOG, '--port', '0', '--data', join(dataDir, 'nothing')]);
+    expect(noMap.code).toBe(2);
+    expect(noMap.stderr).toContain('live provision');
+    expect(noMap.stderr).not.toContain(server.webhookSecret);
+    const blueprint = await run(['--catalog', CATALOG, '--port', '0', '--data', dataDir, '--sink', 'blueprint']);
+    expect(blueprint.code).toBe(2);
+    expect(blueprint.stderr).toContain('npm install @dodopayments/ingestion-blueprints');
+  });
+
+  it('serves on a fresh data folder: a subscription by webhook, a real image job billed to Dodo, a clean stop', async () => {
+    child = spawn(process.execPath, ['--import', 'tsx', 'live.ts', 'serve', '--catalog', CATALOG, '--port', '0', '--data', dataDir, '--dodo-base-url', server.url], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const first = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+    });
+    expect(first).toMatch(/^\{"port":\d+\}$/);
+    const base = `http://127.0.0.1:${JSON.parse(first).port}`;
+    server.webhookUrl = `${base}/webhooks/dodo`;
+    const call = async (method: string, path: string, token: string, body?: unknown) => {
+      const response = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return (await response.json()) as Record<string, any>;
+    };
+    const customer = await call('POST', '/v1/customers', ADMIN, { email: 'cy@example.com', name: 'Cy' });
+    const checkout = await call('POST', '/v1/checkout', customer.api_key, { plan: 'standard', interval: 'month' });
+    await server.completeCheckout(checkout.session_id);
+    const job = await call('POST', '/v1/jobs', customer.api_key, { job_type: 'image_grid', mode: 'fast', params: { width: 64 } });
+    expect(job).toMatchObject({ mode: 'fast', reason: 'fast_balance', start: 'now' });
+    let view: Record<string, any> = {};
+    for (let attempt = 0; attempt < 300 && !['succeeded', 'failed'].includes(view.status); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      view = await call('GET', `/v1/jobs/${job.job_id}`, customer.api_key);
+    }
+    expect(view).toMatchObject({ status: 'succeeded', usage_event_id: `${job.job_id}:gpu` });
+    expect(readFileSync(view.output).subarray(1, 4).toString()).toBe('PNG');
+    const meterId = [...server.state.meters.keys()][0]!;
+    for (let attempt = 0; attempt < 100 && server.usageMicro(meterId, customer.customer_id) === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.usageMicro(meterId, customer.customer_id)).toBe(Math.round(view.charged_seconds * 1_000_000));
+    const usage = await call('GET', '/v1/usage', customer.api_key);
+    expect(usage).toMatchObject({ plan: 'standard', fast_seconds: view.charged_seconds, balance_seconds: 54000 - view.charged_seconds });
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(stderr).not.toContain(server.apiKey);
+  });
+});
