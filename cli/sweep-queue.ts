@@ -221,7 +221,10 @@ export async function workerMain(argv: string[]): Promise<number> {
       }, 250);
     }
   });
-  await boss.stop({ graceful: true, wait: true, timeout: 5000 }).catch(() => {});
+  // pg-boss's stop can leave pool handles open; the worker is done either way, so it exits after
+  // a moment rather than hang on them (a stopped worker must not linger as a process).
+  await Promise.race([boss.stop({ graceful: true, wait: true, timeout: 5000 }), new Promise((resolve) => setTimeout(resolve, 6000))]).catch(() => {});
   await db.end().catch(() => {});
+  setTimeout(() => process.exit(process.exitCode ?? 0), 1000);
   return 0;
 }

@@ -7,8 +7,9 @@
 import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from 'node:worker_threads';
 import { ArrivalGenerator, type DayArrivals } from './arrivals.ts';
 import type { SimModel } from './model.ts';
-import type { Streams } from './random.ts';
+import { type Streams, createStreams } from './random.ts';
 import type { ArrivalWorkerData } from './arrival-worker.ts';
+import type { ScenarioOverride } from '../scenarios/scenario-schema.ts';
 
 export interface ArrivalFeed {
   /** The arrivals of the UTC day starting at `dayStart` (days are asked for in order). */
@@ -31,7 +32,13 @@ export class LocalArrivalFeed implements ArrivalFeed {
 }
 
 const WAIT_SLICE_MS = 1000;
-const GIVE_UP_MS = 10 * 60 * 1000;
+/**
+ * A day not received after this long means the worker is gone (it died, or never started: a
+ * thread can fail to start on a machine short of resources) and cannot say so to this thread,
+ * which waits synchronously. The days are then drawn here instead, from the first: the streams
+ * are the same, so the run is the same, only slower.
+ */
+const FALL_BACK_AFTER_MS = 60 * 1000;
 
 export class ArrivalWorkerFeed implements ArrivalFeed {
   private readonly worker: Worker;
@@ -39,16 +46,30 @@ export class ArrivalWorkerFeed implements ArrivalFeed {
   private readonly signal = new Int32Array(new SharedArrayBuffer(8));
   private received = 0;
   private requestedUpTo: number;
+  /** Set once the worker is given up on: the days are drawn in this thread from then on. */
+  private local: ArrivalGenerator | null = null;
 
-  /** `model` must be the scenario file's model with `seed` (the worker rebuilds it from the file). */
-  constructor(private readonly model: SimModel, seed: number, replication: number, firstDay: number) {
+  /**
+   * `model` must be the scenario file's model with `seed` and `overrides` (the worker rebuilds it
+   * from the file and the overrides).
+   */
+  constructor(
+    private readonly model: SimModel,
+    private readonly seed: number,
+    private readonly replication: number,
+    private readonly firstDay: number,
+    overrides: readonly ScenarioOverride[] = [],
+    /** For tests: how long to wait for a day, and the module the worker runs. */
+    private readonly options: { readonly fallBackAfterMs?: number; readonly workerEntry?: URL } = {},
+  ) {
     const channel = new MessageChannel();
     this.port = channel.port1;
     const workerData: ArrivalWorkerData = {
-      entry: new URL('./arrival-worker.ts', import.meta.url).href,
+      entry: (options.workerEntry ?? new URL('./arrival-worker.ts', import.meta.url)).href,
       file: model.file,
       seed,
       replication,
+      overrides,
       port: channel.port2,
       signal: this.signal.buffer as SharedArrayBuffer,
     };
@@ -60,17 +81,20 @@ export class ArrivalWorkerFeed implements ArrivalFeed {
 
   day(dayStart: number): DayArrivals {
     if (dayStart !== this.requestedUpTo) throw new Error(`arrival feed: asked for ${dayStart}, prepared ${this.requestedUpTo}`);
-    const day = this.receive();
+    if (this.local !== null) {
+      this.requestedUpTo = dayStart + 86_400_000;
+      return this.local.generate(dayStart, this.model.startAt, this.model.endAt);
+    }
+    const day = this.receive() ?? this.fallBack(dayStart);
     // Ask for the next day at once: the worker draws it while this one is simulated.
     const next = dayStart + 86_400_000;
-    if (next < this.model.endAt) {
-      this.requestedUpTo = next;
-      this.port.postMessage(next);
-    }
+    this.requestedUpTo = next;
+    if (this.local === null && next < this.model.endAt) this.port.postMessage(next);
     return day;
   }
 
-  private receive(): DayArrivals {
+  /** The worker's next day, or null when none came in FALL_BACK_AFTER_MS. */
+  private receive(): DayArrivals | null {
     const started = Date.now();
     for (;;) {
       const message = receiveMessageOnPort(this.port);
@@ -80,9 +104,17 @@ export class ArrivalWorkerFeed implements ArrivalFeed {
         if ('error' in value) throw new Error(`arrival worker: ${value.error}`);
         return value;
       }
-      if (Date.now() - started > GIVE_UP_MS) throw new Error('arrival worker: no day after 10 minutes');
+      if (Date.now() - started > (this.options.fallBackAfterMs ?? FALL_BACK_AFTER_MS)) return null;
       Atomics.wait(this.signal, 0, this.received, WAIT_SLICE_MS);
     }
+  }
+
+  /** Gives up on the worker: draws every day from the first here, and returns `dayStart`'s. */
+  private fallBack(dayStart: number): DayArrivals {
+    this.close();
+    this.local = new ArrivalGenerator(this.model.segments, this.model.demand, createStreams(this.seed, this.replication));
+    for (let day = this.firstDay; day < dayStart; day += 86_400_000) this.local.generate(day, this.model.startAt, this.model.endAt);
+    return this.local.generate(dayStart, this.model.startAt, this.model.endAt);
   }
 
   close(): void {

@@ -8,12 +8,15 @@ import { type MessagePort, workerData } from 'node:worker_threads';
 import { ArrivalGenerator } from './arrivals.ts';
 import { createStreams } from './random.ts';
 import { loadScenario } from './compile.ts';
+import type { ScenarioOverride } from '../scenarios/scenario-schema.ts';
 
 export interface ArrivalWorkerData {
   readonly entry: string;
   readonly file: string;
   readonly seed: number;
   readonly replication: number;
+  /** The sweep cell's values, set in the scenario as in the simulation thread. */
+  readonly overrides: readonly ScenarioOverride[];
   readonly port: MessagePort;
   /** [0]: days sent so far (Atomics-notified), [1]: 1 after a failure. */
   readonly signal: SharedArrayBuffer;
@@ -22,7 +25,7 @@ export interface ArrivalWorkerData {
 const data = workerData as ArrivalWorkerData;
 const signal = new Int32Array(data.signal);
 try {
-  const model = loadScenario(data.file).model;
+  const model = loadScenario(data.file, data.overrides).model;
   const generator = new ArrivalGenerator(model.segments, model.demand, createStreams(data.seed, data.replication));
   data.port.on('message', (dayStart: number) => {
     try {

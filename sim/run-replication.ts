@@ -41,7 +41,7 @@ export function runReplication(task: ReplicationTask, progress: ((progress: RunP
     task.jobs ? replicationFile(task.outDir, 'jobs', task.replication) : null,
   );
   // Arrivals are drawn by a second thread, one day ahead (same streams, same days).
-  const sinks = { ...files.sinks(progress), trace, arrivals: (firstDay: number) => new ArrivalWorkerFeed(model, model.seed, task.replication, firstDay) };
+  const sinks = { ...files.sinks(progress), trace, arrivals: (firstDay: number) => new ArrivalWorkerFeed(model, model.seed, task.replication, firstDay, task.overrides ?? []) };
   const outcome = simulate(model, task.replication, sinks);
   files.close();
   trace?.close();
