@@ -2,8 +2,8 @@
  * Sweeps on many machines: the submitter (`npx tsx sim sweep FILE --queue URL`) puts one job per
  * unfinished cell on a PostgreSQL queue and waits; `npx tsx sim worker --queue URL` processes, on
  * any number of machines, take cells, run them and store each cell's run folder in the same
- * database (table gbl_sweep_cell), which the submitter writes out as cells/<NNNN>/ and assembles
- * exactly as a local run.
+ * database (table gbl_sweep_cell: summary.json and the tables, not the per-customer files), which
+ * the submitter writes out as cells/<NNNN>/ and assembles exactly as a local run.
  *
  * The queue is pg-boss (jobs in PostgreSQL with retries, expiry and a supervisor): a job whose
  * worker dies is expired after the cell's timeout and retried elsewhere, and results are keyed by
@@ -191,7 +191,10 @@ export async function workerMain(argv: string[]): Promise<number> {
       let busyMs = 0;
       const reports = await runInWorkers(cellTasks(plan, cell, dir), Math.min(threads, plan.replications), () => {}, (_, __, ms) => (busyMs += ms / Math.min(threads, plan.replications)));
       writeCell(plan, cell, reports, dir);
-      const files = Object.fromEntries(readdirSync(dir).sort().map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+      // The cell's tables go to the database; the per-customer files (megabytes each) do not: the
+      // sweep needs summary.json, and a run folder's charts the tables.
+      const stored = readdirSync(dir).filter((name) => !/^customers(-r\d+)?\.csv$/.test(name)).sort();
+      const files = Object.fromEntries(stored.map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
       await db.query('INSERT INTO gbl_sweep_cell (sweep, cell, files, worker, busy_ms) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING', [job.sweep, job.cell, JSON.stringify(files), me, busyMs]);
       process.stderr.write(`cell ${job.cell} of sweep ${job.sweep.slice(0, 12)} done\n`);
     } finally {
