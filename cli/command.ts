@@ -29,6 +29,15 @@ export function parseFlags<Config extends ParseArgsConfig>(config: Config, usage
 /** Lines of issues to print before summarising the rest. */
 export const MAX_PRINTED_ISSUES = 50;
 
+/** A flag's whole number (at least `min`), or null when not given; anything else is a UsageError followed by `usage`. */
+export function wholeNumberFlag(flag: string, text: string | undefined, min: number, usage: string): number | null {
+  if (text === undefined) return null;
+  if (!/^-?\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
+    throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${text}"\n\n${usage}`);
+  }
+  return Number(text);
+}
+
 /**
  * Runs a command's main function and exits with its code. InputError and UsageError print their
  * message to stderr and exit 2; other errors are bugs and exit 1.

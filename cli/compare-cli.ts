@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UsageError, parseFlags } from './command.ts';
+import { UsageError, parseFlags, wholeNumberFlag } from './command.ts';
 import { OutputFolder, withOutputFolders } from './output-folder.ts';
 import { defaultSimFlags, runScenario } from './sim-cli.ts';
 import { loadScenario } from '../sim/compile.ts';
@@ -28,12 +28,6 @@ run first into reports/out/<scenario>/ (with its charts and report.html).
 Example, should Basic get Relax?
   npx tsx sim compare scenarios/baseline.yaml scenarios/basic-cliff.yaml
 Exit codes: 0 ok, 2 bad flags, scenario or run folder.`;
-
-function wholeNumber(flag: string, text: string | undefined, min: number): number | null {
-  if (text === undefined) return null;
-  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${text}"\n\n${COMPARE_USAGE}`);
-  return Number(text);
-}
 
 /** A run folder (holds summary.json) or a scenario file; anything else is a usage error. */
 function kindOf(argument: string): 'folder' | 'scenario' {
@@ -70,8 +64,8 @@ export async function compareMain(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length < 2) throw new UsageError(`compare needs two runs or scenarios at least, got ${positionals.length}\n\n${COMPARE_USAGE}`);
-  const replications = wholeNumber('replications', values.replications, 1);
-  const seed = wholeNumber('seed', values.seed, 0);
+  const replications = wholeNumberFlag('replications', values.replications, 1, COMPARE_USAGE);
+  const seed = wholeNumberFlag('seed', values.seed, 0, COMPARE_USAGE);
   const kinds = positionals.map(kindOf); // every argument checked before any run
   const { readSummary, writeComparison } = await import('../reports/compare/index.ts');
   // Scenarios are validated (and named) before anything runs; so is --out.

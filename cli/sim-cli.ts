@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { type Progress, terminalProgressGroup } from './progress.ts';
 import { join } from 'node:path';
-import { UsageError, parseFlags } from './command.ts';
+import { UsageError, parseFlags, wholeNumberFlag } from './command.ts';
 import { loadScenario } from '../sim/compile.ts';
 import type { RunReport } from '../sim/report.ts';
 import type { RunProgress } from '../sim/run-outcome.ts';
@@ -57,14 +57,6 @@ export interface SimFlags {
   readonly charts: boolean;
 }
 
-function wholeNumber(flag: string, text: string | undefined, min: number): number | null {
-  if (text === undefined) return null;
-  if (!/^-?\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) {
-    throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${text}"\n\n${SIM_USAGE}`);
-  }
-  return Number(text);
-}
-
 function parseSimFlags(argv: string[]): SimFlags | 'help' {
   const parsed = parseFlags(
     {
@@ -94,9 +86,9 @@ function parseSimFlags(argv: string[]): SimFlags | 'help' {
   if (format !== 'table' && format !== 'json') throw new UsageError(`--format must be table or json, got "${format}"\n\n${SIM_USAGE}`);
   return {
     file: positionals[0]!,
-    seed: wholeNumber('seed', values.seed, Number.MIN_SAFE_INTEGER),
-    replications: wholeNumber('replications', values.replications, 1),
-    workers: wholeNumber('workers', values.workers, 1),
+    seed: wholeNumberFlag('seed', values.seed, Number.MIN_SAFE_INTEGER, SIM_USAGE),
+    replications: wholeNumberFlag('replications', values.replications, 1, SIM_USAGE),
+    workers: wholeNumberFlag('workers', values.workers, 1, SIM_USAGE),
     out: values.out ?? null,
     jobs: values.jobs ?? false,
     trace: values.trace ?? null,
