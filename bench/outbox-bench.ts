@@ -2,8 +2,9 @@
  * The usage outbox -> Dodo figure: events per second the outbox sender ships from the live
  * database to the Dodo-compatible test server on loopback, through the real SDK (batches of
  * 1,000, 4 in flight), with the writes that mark them sent. The events are enqueued first (that
- * rate is printed too: completions write them in their ledger transaction). PGlite in memory, and
- * the PostgreSQL at DATABASE_URL when it is set.
+ * rate is printed too: completions write them in their ledger transaction). PGlite in a data folder
+ * (what `live serve` uses by default), PGlite in memory (what the tests use), and the PostgreSQL at
+ * DATABASE_URL when it is set.
  */
 import { compileCatalog, usageEventOf } from '../engine/index.ts';
 import { dodoClient } from '../live/dodo-client.ts';
@@ -11,6 +12,9 @@ import { type OutboxEntry, enqueueUsage } from '../live/outbox.ts';
 import { OutboxSender } from '../live/sender.ts';
 import { openDatabase } from '../live/store/database.ts';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
@@ -19,9 +23,12 @@ import type { BenchFigure } from './engine-bench.ts';
 
 const ENQUEUE_CHUNK = 5_000;
 
-async function benchOne(kind: 'pglite' | 'postgres', events: number): Promise<BenchFigure[]> {
+type BenchDatabase = 'pglite-folder' | 'pglite-memory' | 'postgres';
+
+async function benchOne(kind: BenchDatabase, events: number): Promise<BenchFigure[]> {
   const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);
-  const db = await openDatabase(kind === 'postgres' ? { url: await freshPostgresUrl() } : { dataDir: null }); // a new database on DATABASE_URL's server
+  const folder = kind === 'pglite-folder' ? mkdtempSync(join(tmpdir(), 'gbl-outbox-bench-')) : null;
+  const db = await openDatabase(kind === 'postgres' ? { url: await freshPostgresUrl() } : { dataDir: folder }); // postgres: a new database on DATABASE_URL's server
   // The server runs in its own thread (dodo-server-thread.ts), started the way sim workers are.
   const thread = new Worker(new URL('../sim/worker-bootstrap.mjs', import.meta.url), { workerData: { entry: fileURLToPath(new URL('./dodo-server-thread.ts', import.meta.url)) } });
   const [server] = (await once(thread, 'message')) as [{ url: string; apiKey: string }];
@@ -56,11 +63,12 @@ async function benchOne(kind: 'pglite' | 'postgres', events: number): Promise<Be
     thread.postMessage('close');
     await once(thread, 'exit');
     await db.close();
+    if (folder !== null) rmSync(folder, { recursive: true, force: true });
   }
 }
 
 export async function benchOutbox(events = 100_000): Promise<BenchFigure[]> {
-  const figures = await benchOne('pglite', events);
+  const figures = [...(await benchOne('pglite-folder', events)), ...(await benchOne('pglite-memory', events))];
   if (process.env.DATABASE_URL) figures.push(...(await benchOne('postgres', events)));
   return figures;
 }

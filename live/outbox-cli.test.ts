@@ -6,6 +6,7 @@ import { compileCatalog, usageEventOf } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { enqueueUsage, markRejected } from './outbox.ts';
 import { migrate, openDatabase } from './store/database.ts';
+import { MIGRATIONS } from './store/schema.ts';
 import { freshPostgresUrl } from './test/backends.ts';
 
 const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);
@@ -15,7 +16,7 @@ describe('live outbox', () => {
     const url = await freshPostgresUrl();
     const db = await openDatabase({ url });
     expect(await migrate(db)).toEqual([]); // applied once: a second start migrates nothing
-    expect((await db.query<{ version: number }>('select version from schema_migrations order by version')).map((row) => row.version)).toEqual([1, 2]);
+    expect((await db.query<{ version: number }>('select version from schema_migrations order by version')).map((row) => row.version)).toEqual(MIGRATIONS.map((migration) => migration.version));
     const now = Date.now();
     await enqueueUsage(db, [0, 1, 2].map((index) => ({ jobId: `j${index}`, at: now, event: usageEventOf(catalog, 'cus_1', `j${index}`, 'fast', 5000, now) })), now);
     await markRejected(db, ['j1:gpu'], '400 metadata.note is longer than 500 characters');

@@ -72,13 +72,19 @@ export async function enqueueUsage(sql: Sql, entries: readonly OutboxEntry[], no
   return rows.length;
 }
 
-/** Pending events due at `now`, oldest first, at most `limit`; only those after `afterSeq`. */
+/**
+ * Pending events due at `now`, oldest first, at most `limit`; only those after `afterSeq`. The
+ * batch comes back as one JSON value rather than a row per event: PGlite decodes results row by
+ * row in JavaScript, which for 1,000 rows took longer than the query itself.
+ */
 export async function dueEvents(sql: Sql, now: number, limit: number, afterSeq = 0): Promise<DueEvent[]> {
-  return sql.query<DueEvent>(
-    `select seq, event_id, body, attempts
-     from usage_outbox where status = 'pending' and next_attempt_at <= $1 and seq > $3 order by seq limit $2`,
+  const [row] = await sql.query<{ batch: DueEvent[] | null }>(
+    `select json_agg(json_build_object('seq', seq, 'event_id', event_id, 'body', body, 'attempts', attempts) order by seq) as batch
+     from (select seq, event_id, body, attempts from usage_outbox
+           where status = 'pending' and next_attempt_at <= $1 and seq > $3 order by seq limit $2) as due`,
     [now, limit, afterSeq],
   );
+  return row?.batch ?? [];
 }
 
 /** The earliest instant a pending event is due, or null when none is pending. */

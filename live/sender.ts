@@ -15,8 +15,11 @@ import { type DueEvent, dueEvents, expireOld, markRejected, markRetry, markSent,
 import { type BackoffPolicy, DEFAULT_BACKOFF, onFailure } from './retry-policy.ts';
 import { type UsageSink, sdkSink } from './usage-sink.ts';
 import type { Database } from './store/database.ts';
+import { upkeepTables } from './store/upkeep.ts';
 
 export const MAX_BATCH = 1000;
+/** How often (wall time) a round first checks the outbox's upkeep, by default; see store/upkeep.ts. */
+export const UPKEEP_EVERY_MS = 1_000;
 
 export interface SenderOptions {
   /** The SDK client whose `usageEvents.ingest` ships events, unless `sink` is given. */
@@ -29,6 +32,8 @@ export interface SenderOptions {
   /** Requests in flight at once. */
   readonly parallel?: number;
   readonly backoff?: BackoffPolicy;
+  /** Wall-time ms between upkeep checks of the outbox table (PGlite; store/upkeep.ts). */
+  readonly upkeepEveryMs?: number;
   /** Where the sender reports expired and rejected events and outages (one line each). */
   readonly log?: (line: string) => void;
 }
@@ -57,6 +62,8 @@ export class OutboxSender {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  private readonly upkeepEveryMs: number;
+  private upkeepCheckedAt = Number.NEGATIVE_INFINITY;
   /** Totals since the sender was made. */
   readonly totals: DrainResult = emptyResult();
 
@@ -70,6 +77,7 @@ export class OutboxSender {
     this.parallel = options.parallel ?? 4;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.log = options.log ?? (() => {});
+    this.upkeepEveryMs = options.upkeepEveryMs ?? UPKEEP_EVERY_MS;
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1) throw new Error('sender: batchSize must be a whole number in 1..1000');
   }
 
@@ -80,6 +88,7 @@ export class OutboxSender {
    */
   async drainOnce(): Promise<DrainResult> {
     const result = emptyResult();
+    await this.upkeep();
     const now = this.now();
     const expired = await expireOld(this.db, now);
     if (expired.length > 0) {
@@ -110,6 +119,22 @@ export class OutboxSender {
       for (const key of ['sent', 'retried', 'rejected', 'expired', 'requests'] as const) total[key] += round[key];
       total.unauthorized ||= round.unauthorized;
       if (round.sent + round.rejected + round.expired === 0 || round.retried > 0 || round.unauthorized) return total;
+    }
+  }
+
+  /**
+   * On PGlite, keeps the outbox's planner statistics fresh and its dead rows reclaimed (what
+   * autovacuum does on a server), so the due-events query walks the pending index. A failure is
+   * logged and sending goes on.
+   */
+  private async upkeep(): Promise<void> {
+    const checkedAt = performance.now();
+    if (checkedAt - this.upkeepCheckedAt < this.upkeepEveryMs) return;
+    this.upkeepCheckedAt = checkedAt;
+    try {
+      await upkeepTables(this.db, ['usage_outbox']);
+    } catch (error) {
+      this.log(`outbox: upkeep of the usage_outbox table failed: ${(error as Error).message}`);
     }
   }
 
