@@ -32,7 +32,7 @@ import type { IdMap } from './id-map.ts';
 import { enqueueUsage } from './outbox.ts';
 import type { OutboxSender } from './sender.ts';
 import type { Database } from './store/database.ts';
-import { WebhookHandler } from './webhook-handler.ts';
+import { WebhookHandler, subscriptionView } from './webhook-handler.ts';
 import type { Catalog } from '../engine/index.ts';
 
 /** A request the service refuses: an HTTP status and a message for the caller. */
@@ -103,7 +103,7 @@ export class LiveService {
     this.now = options.now ?? Date.now;
     this.engine = new EngineLog(options.catalog, options.db);
     this.executor = new Executor(options.executor, options.dataDir, { started: (job, at) => this.started(job, at), finished: (job, outcome) => this.finished(job, outcome) }, this.now, options.nvidiaSmi ?? null);
-    this.webhooks = new WebhookHandler(options.webhookKey, this.engine, options.ids, (customerId) => this.subscribedPlan(customerId), this.now);
+    this.webhooks = new WebhookHandler(options.webhookKey, this.engine, options.ids, (customerId, at) => subscriptionView(this.engine.state, customerId, at), this.now);
   }
 
   private get db(): Database {
@@ -172,11 +172,7 @@ export class LiveService {
     return { session_id: session.session_id, checkout_url: session.checkout_url ?? null, product_id: productId };
   }
 
-  /** `plan:interval` of the customer's active subscription in the engine, or null. */
-  subscribedPlan(customerId: string): string | null {
-    const account = this.engine.state.accounts.get(customerId);
-    return account?.plan ? `${account.plan.id}:${account.interval}` : null;
-  }
+
 
   async submitJob(customerId: string, jobType: string, mode: string, params: Readonly<Record<string, unknown>>): Promise<{ jobId: string | null; decision: RouteDecision }> {
     if (!this.options.catalog.jobTypes.has(jobType)) throw new RequestError(400, `job_type must be one of ${[...this.options.catalog.jobTypes.keys()].join(', ')}`);

@@ -2,16 +2,18 @@
  * Dodo webhooks: verified with Standard Webhooks (the `standardwebhooks` library, the key from
  * DODO_PAYMENTS_WEBHOOK_KEY), processed once each (the inbox is keyed by `webhook-id`), and turned
  * into engine inputs:
- * - subscription.active: subscribe to the product's plan and interval (or change to it);
- * - subscription.plan_changed: change plan; subscription.cancelled: cancel (at renewal);
- * - subscription.renewed: recorded; the engine renews on its own calendar;
+ * - subscription.active, plan_changed and renewed: bring the engine to the product's plan and
+ *   interval: subscribe when it has none (an `active` that never arrived), change plan when it
+ *   differs, and withdraw a cancellation the engine holds (Dodo renewed or reactivated it); the
+ *   engine renews cycles on its own calendar, so a renewal on the plan it holds changes nothing;
+ * - subscription.cancelled: cancel (at renewal);
  * - payment.succeeded: each top-up product in the cart grants quantity x 3,600 Fast seconds with
  *   the catalog's expiry (purchase id `<payment id>:<cart index>`, so a repeat grants nothing).
  * Anything else is recorded as ignored. A forged, tampered or stale delivery throws
  * WebhookRejected (the API answers 401) and changes nothing.
  */
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
-import type { Interval } from '../engine/index.ts';
+import type { EngineState, Interval } from '../engine/index.ts';
 import type { EngineInput, EngineLog } from './engine-log.ts';
 import { type IdMap, productKeyOf } from './id-map.ts';
 import type { Sql } from './store/database.ts';
@@ -43,13 +45,38 @@ function plan(ids: IdMap, productId: unknown): { planId: string; interval: Inter
   return match === null ? null : { planId: match[1]!, interval: match[2] as Interval };
 }
 
+/** The engine's view of a customer's subscription, which webhooks are reconciled against. */
+export interface SubscriptionView {
+  /** `plan:interval`. */
+  readonly plan: string;
+  /** Cancelled at the next renewal. */
+  readonly cancelling: boolean;
+}
+
+/**
+ * A customer's subscription in the engine at `at`, or null. The engine applies a renewal when the
+ * account is next touched, so a renewal already due is read as done: a cancellation has ended the
+ * plan, a scheduled change has taken effect.
+ */
+export function subscriptionView(state: EngineState, customerId: string, at: number): SubscriptionView | null {
+  const account = state.accounts.get(customerId);
+  if (!account?.plan) return null;
+  if (at >= account.cycleEndAt && account.cancelAtRenewal) return null;
+  if (at >= account.cycleEndAt && account.pendingPlan !== null) return { plan: `${account.pendingPlan.id}:${account.pendingInterval}`, cancelling: false };
+  return { plan: `${account.plan.id}:${account.interval}`, cancelling: account.cancelAtRenewal };
+}
+
 function customerOf(data: Record<string, unknown>): string | null {
   const customer = data.customer as { customer_id?: unknown } | undefined;
   return typeof customer?.customer_id === 'string' ? customer.customer_id : null;
 }
 
 /** The engine inputs a verified event asks for (empty: nothing to do), and a note when ignored. */
-export function inputsOf(envelope: Envelope, ids: IdMap, subscribedPlan: (customerId: string) => string | null): { inputs: EngineInput[]; note: string } {
+export function inputsOf(
+  envelope: Envelope,
+  ids: IdMap,
+  subscriptionOf: (customerId: string) => SubscriptionView | null,
+): { inputs: EngineInput[]; note: string } {
   const data = envelope.data ?? {};
   const customerId = customerOf(data);
   if (customerId === null) return { inputs: [], note: 'ignored: no customer' };
@@ -67,17 +94,19 @@ export function inputsOf(envelope: Envelope, ids: IdMap, subscribedPlan: (custom
   const target = plan(ids, data.product_id);
   switch (envelope.type) {
     case 'subscription.active':
-    case 'subscription.plan_changed': {
+    case 'subscription.plan_changed':
+    case 'subscription.renewed': {
       if (target === null) return { inputs: [], note: 'ignored: not a catalog plan product' };
-      const current = subscribedPlan(customerId);
-      const kind = current === null ? 'subscribe' : 'change_plan';
-      if (current === `${target.planId}:${target.interval}`) return { inputs: [], note: 'unchanged: already on this plan' };
-      return { inputs: [{ kind, customerId, planId: target.planId, interval: target.interval }], note: '' };
+      const current = subscriptionOf(customerId);
+      const wanted = `${target.planId}:${target.interval}`;
+      if (current === null) return { inputs: [{ kind: 'subscribe', customerId, planId: target.planId, interval: target.interval }], note: '' };
+      const change: EngineInput = { kind: 'change_plan', customerId, planId: target.planId, interval: target.interval };
+      if (current.plan !== wanted) return { inputs: [change], note: '' };
+      if (current.cancelling) return { inputs: [change], note: 'cancellation withdrawn' };
+      return { inputs: [], note: envelope.type === 'subscription.renewed' ? 'unchanged: on this plan; the engine renews on its own calendar' : 'unchanged: already on this plan' };
     }
     case 'subscription.cancelled':
       return { inputs: [{ kind: 'cancel', customerId }], note: '' };
-    case 'subscription.renewed':
-      return { inputs: [], note: 'recorded: the engine renews on its own calendar' };
     default:
       return { inputs: [], note: 'ignored: event type not used' };
   }
@@ -90,7 +119,7 @@ export class WebhookHandler {
     secret: string,
     private readonly engine: EngineLog,
     private readonly ids: IdMap,
-    private readonly subscribedPlan: (customerId: string) => string | null,
+    private readonly subscriptionOf: (customerId: string, at: number) => SubscriptionView | null,
     private readonly now: () => number = Date.now,
   ) {
     this.webhook = new Webhook(secret);
@@ -120,8 +149,8 @@ export class WebhookHandler {
     const db = this.engine.database;
     const [seen] = await db.query<{ outcome: string }>('select outcome from webhook_inbox where webhook_id = $1', [webhookId]);
     if (seen !== undefined) return { webhookId, type: envelope.type, duplicate: true, outcome: seen.outcome };
-    const { inputs, note } = inputsOf(envelope, this.ids, this.subscribedPlan);
     const at = this.now();
+    const { inputs, note } = inputsOf(envelope, this.ids, (customerId) => this.subscriptionOf(customerId, at));
     const notes: string[] = note === '' ? [] : [note];
     const record = async (sql: Sql, outcome: string): Promise<void> => {
       await sql.query('insert into webhook_inbox (webhook_id, type, received_at, body, outcome) values ($1, $2, $3, $4, $5) on conflict do nothing', [webhookId, envelope.type, at, rawBody, outcome]);
