@@ -1,6 +1,6 @@
 /**
  * The live routing figure: `POST /v1/jobs` answered by `live serve` (in its own thread, PGlite in
- * memory, or PostgreSQL at DATABASE_URL) under an open-loop load of 1,000 requests/s on loopback,
+ * a data folder as serve runs by default, or PostgreSQL at DATABASE_URL) under an open-loop load of 1,000 requests/s on loopback,
  * from 1,000 subscribed customers: latency percentiles of the whole answer (auth, the engine's
  * routing decision, the job and input-log rows written by the group commit), and the routing
  * decision itself as the server timed it during that load. Beside them, the decision alone: the

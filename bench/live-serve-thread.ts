@@ -6,7 +6,7 @@
  * queue rather than spawning thousands of processes. Posts `{port, keys}`; answers `'decisions'`
  * with the routing decisions' durations the service recorded; `'close'` stops all.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -28,7 +28,7 @@ const ids = (await provision(dodo, spec, catalog.meter)).ids;
 const dataDir = mkdtempSync(join(tmpdir(), 'gbl-route-bench-'));
 const long = { argv: ['{node}', '-e', 'setTimeout(() => {}, 3600000)'], timeout_seconds: 3600, gpu_slots: 1, params: {} };
 writeFileSync(join(dataDir, 'executor.yaml'), JSON.stringify({ gpu_slots: 1, job_types: Object.fromEntries([...catalog.jobTypes.keys()].map((id) => [id, long])) }));
-const db = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: null });
+const db = await openDatabase(databaseUrl ? { url: databaseUrl } : { dataDir: join(dataDir, 'db') }); // PGlite in a data folder, as `live serve` runs by default
 const sender = new OutboxSender({ db, client: dodo });
 const service = new LiveService({ catalog, db, dodo, ids, dataDir, executor: loadExecutorConfig(join(dataDir, 'executor.yaml'), catalog), sender, webhookKey: server.webhookSecret, adminToken: 'bench-admin' });
 await service.start();
@@ -49,6 +49,7 @@ parentPort!.on('message', (message: string) => {
     await service.stop();
     await db.close();
     await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
     parentPort!.close();
   })();
 });
