@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatIsoMs } from '../engine/index.ts';
 import { outboxSummary } from '../live/outbox.ts';
-import { openDatabase } from '../live/store/database.ts';
+import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { UsageError, parseFlags } from './command.ts';
 
 export const OUTBOX_USAGE = `Usage: npx tsx live outbox [--data DIR] [--limit N] [--json]
@@ -19,7 +19,9 @@ pending for more than 15 minutes, with their last error.
   --limit N     stuck events to list (default 100)
   --json        print {"counts":{...},"stuck":[...]}
 Env: DATABASE_URL selects a PostgreSQL server instead of the embedded database.
-Exit codes: 0 nothing stuck, 3 stuck events listed, 2 bad flags.`;
+The embedded database is one process's: while \`live serve\` runs on it, ask the server instead
+(GET /v1/outbox with the admin token gives the same JSON).
+Exit codes: 0 nothing stuck, 3 stuck events listed, 2 bad flags or the database in use.`;
 
 export async function outboxMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -46,7 +48,13 @@ export async function outboxMain(argv: string[]): Promise<number> {
   const url = process.env.DATABASE_URL || null;
   const dataDir = join(values.data, 'db');
   if (url === null && !existsSync(join(dataDir, 'PG_VERSION'))) throw new UsageError(`no live database in ${values.data} (start \`npx tsx live serve\` first, or set DATABASE_URL)`);
-  const db = await openDatabase({ url, dataDir });
+  let db: Database;
+  try {
+    db = await openDatabase({ url, dataDir });
+  } catch (error) {
+    if (error instanceof DatabaseInUse) throw new UsageError(`${error.message}; while it runs, ask it: curl -H "authorization: Bearer $LIVE_ADMIN_TOKEN" http://127.0.0.1:PORT/v1/outbox`);
+    throw error;
+  }
   try {
     const summary = await outboxSummary(db, Date.now(), limit);
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

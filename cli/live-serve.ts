@@ -14,7 +14,7 @@ import { gpuPresent } from '../live/gpu-accounting.ts';
 import { readIdMap } from '../live/id-map.ts';
 import { OutboxSender } from '../live/sender.ts';
 import { LiveService } from '../live/service.ts';
-import { openDatabase } from '../live/store/database.ts';
+import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { BlueprintMissing, type UsageSink, blueprintSink, sdkSink } from '../live/usage-sink.ts';
 import { UsageError, parseFlags } from './command.ts';
 import { liveError } from './live-dodo-errors.ts';
@@ -37,7 +37,8 @@ ships Fast usage to Dodo through the outbox. The first stdout line is {"port":N}
 Env: DODO_PAYMENTS_API_KEY and DODO_PAYMENTS_WEBHOOK_KEY (required), LIVE_ADMIN_TOKEN (acts for
 any customer; creating customers needs it), DATABASE_URL (PostgreSQL instead of the embedded one),
 DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_ENVIRONMENT, LIVE_NVIDIA_SMI (nvidia-smi's path).
-Exit codes: 0 stopped, 2 bad flags, catalog, executor config or settings.`;
+Exit codes: 0 stopped, 1 stopped because the data folder's lock was lost, 2 bad flags, catalog,
+executor config or settings, or the data folder in use by another process.`;
 
 function parsePort(text: string): number {
   const port = Number(text);
@@ -102,7 +103,25 @@ export async function serveMain(argv: string[]): Promise<number> {
   const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
   const databaseUrl = process.env.DATABASE_URL || null;
   if (databaseUrl === null && existsSync(values.data) && !existsSync(join(values.data, 'db'))) log(`creating the embedded database in ${join(values.data, 'db')}`);
-  const db = await openDatabase({ url: databaseUrl, dataDir: join(values.data, 'db') });
+  let stop: (() => void) | null = null;
+  let lockLost = false;
+  const stopped = new Promise<void>((resolve) => {
+    stop = resolve;
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  const onLockLost = (error: Error): void => {
+    lockLost = true;
+    log(`live serve: lost the lock on ${join(values.data, 'db')} (${error.message}); stopping before another process's writes and ours mix`);
+    stop?.();
+  };
+  let db: Database;
+  try {
+    db = await openDatabase({ url: databaseUrl, dataDir: join(values.data, 'db'), onLockLost });
+  } catch (error) {
+    if (error instanceof DatabaseInUse) throw new UsageError(error.message);
+    throw error;
+  }
   const sender = new OutboxSender({ db, sink, log });
   const nvidiaSmi = process.env.LIVE_NVIDIA_SMI || 'nvidia-smi';
   const onGpu = await gpuPresent(nvidiaSmi);
@@ -121,13 +140,10 @@ export async function serveMain(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${JSON.stringify({ port: listening })}\n`);
   log(`live serve: http://${values.host}:${listening} (${db.kind}${databaseUrl === null ? ` in ${join(values.data, 'db')}` : ''}; Dodo at ${baseUrl})`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   log('live serve: stopping');
   await api.close();
   await service.stop();
   await db.close();
-  return 0;
+  return lockLost ? 1 : 0;
 }

@@ -87,9 +87,29 @@ describe('live serve', () => {
     expect(server.usageMicro(meterId, customer.customer_id)).toBe(Math.round(view.charged_seconds * 1_000_000));
     const usage = await call('GET', '/v1/usage', customer.api_key);
     expect(usage).toMatchObject({ plan: 'standard', fast_seconds: view.charged_seconds, balance_seconds: 54000 - view.charged_seconds });
+    expect(await call('GET', '/v1/outbox', ADMIN)).toEqual({ counts: { pending: 0, sent: 1, expired: 0, rejected: 0 }, stuck: [] });
+    expect(await call('GET', '/v1/outbox', customer.api_key)).toEqual({ error: 'the outbox needs the admin token' });
+
+    // The embedded database is this process's: another command on the folder is refused, not let in to lose rows.
+    const other = (args: string[]) =>
+      promisify(execFile)('npx', ['tsx', 'live', ...args], { env: env() }).then(
+        (done) => ({ code: 0, stdout: done.stdout, stderr: done.stderr }),
+        (failed: { code: number; stdout: string; stderr: string }) => failed,
+      );
+    const outboxWhileServing = await other(['outbox', '--data', dataDir]);
+    expect(outboxWhileServing.code).toBe(2);
+    expect(outboxWhileServing.stderr).toContain(`the live database in ${join(dataDir, 'db')} is in use by another process`);
+    expect(outboxWhileServing.stderr).toContain('/v1/outbox');
+    const secondServe = await other(['serve', '--catalog', CATALOG, '--port', '0', '--data', dataDir, '--dodo-base-url', server.url]);
+    expect(secondServe.code).toBe(2);
+    expect(secondServe.stderr).toContain('is in use by another process');
+    expect(secondServe.stderr).not.toMatch(/\n\s+at /); // no stack trace
+
     child.kill('SIGTERM');
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     expect(stderr).not.toContain(server.apiKey);
+    const outboxAfter = await other(['outbox', '--data', dataDir]);
+    expect(outboxAfter).toMatchObject({ code: 0, stdout: 'pending 0, sent 1, expired 0, rejected 0\n' });
   });
 });

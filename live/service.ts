@@ -29,7 +29,7 @@ import { EngineLog } from './engine-log.ts';
 import { type ExecutorConfig, checkParams } from './executor-config.ts';
 import { Executor, type JobOutcome, type ReadyJob } from './executor.ts';
 import type { IdMap } from './id-map.ts';
-import { enqueueUsage } from './outbox.ts';
+import { type OutboxSummary, enqueueUsage, outboxSummary } from './outbox.ts';
 import type { OutboxSender } from './sender.ts';
 import type { Database } from './store/database.ts';
 import { WebhookHandler, subscriptionView } from './webhook-handler.ts';
@@ -173,6 +173,11 @@ export class LiveService {
   }
 
 
+
+  /** The usage outbox now: counts by status and the stuck events (what `live outbox` lists). */
+  outbox(limit: number): Promise<OutboxSummary> {
+    return outboxSummary(this.db, this.now(), limit);
+  }
 
   async submitJob(customerId: string, jobType: string, mode: string, params: Readonly<Record<string, unknown>>): Promise<{ jobId: string | null; decision: RouteDecision }> {
     if (!this.options.catalog.jobTypes.has(jobType)) throw new RequestError(400, `job_type must be one of ${[...this.options.catalog.jobTypes.keys()].join(', ')}`);
