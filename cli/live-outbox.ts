@@ -5,19 +5,20 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIsoMs } from '../engine/index.ts';
+import { formatIsoMs, secondsText } from '../engine/index.ts';
 import { outboxSummary } from '../live/outbox.ts';
 import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { UsageError, parseFlags } from './command.ts';
 
 export const OUTBOX_USAGE = `Usage: npx tsx live outbox [--data DIR] [--limit N] [--json]
 
-Lists the usage outbox: counts by status (pending, sent, expired, rejected) and the stuck events:
+Lists the usage outbox: counts by status (pending, sent, expired, rejected), the stuck events:
 rejected by Dodo, expired (older than Dodo's 1-hour ingest window before they could be sent) or
-pending for more than 15 minutes, with their last error.
+pending for more than 15 minutes, with their last error; and per customer, the Fast time of the
+expired and rejected events (from the local ledger), which Dodo will not bill.
   --data DIR    the live data folder holding the embedded database (default .live)
   --limit N     stuck events to list (default 100)
-  --json        print {"counts":{...},"stuck":[...]}
+  --json        print {"counts":{...},"stuck":[...],"unbilled":[...]}
 Env: DATABASE_URL selects a PostgreSQL server instead of the embedded database.
 The embedded database is one process's: while \`live serve\` runs on it, ask the server instead
 (GET /v1/outbox with the admin token gives the same JSON).
@@ -64,6 +65,10 @@ export async function outboxMain(argv: string[]): Promise<number> {
       if (summary.stuck.length > 0) process.stdout.write(`stuck (${summary.stuck.length}):\n`);
       for (const row of summary.stuck) {
         process.stdout.write(`  ${row.event_id}  ${row.status}  ${row.customer_id}  ${formatIsoMs(row.event_at)}  attempts ${row.attempts}  ${row.last_error ?? ''}\n`);
+      }
+      if (summary.unbilled.length > 0) process.stdout.write(`not billed at Dodo (expired or rejected), per customer:\n`);
+      for (const row of summary.unbilled) {
+        process.stdout.write(`  ${row.customer_id}  ${row.events} event(s)  ${secondsText(row.charged_ms)} Fast s charged in the ledger\n`);
       }
     }
     return summary.stuck.length > 0 ? 3 : 0;

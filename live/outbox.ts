@@ -115,10 +115,20 @@ export async function expireOld(sql: Sql, now: number): Promise<string[]> {
   return rows.map((row) => row.event_id);
 }
 
+/** Per customer, the Fast usage Dodo will not bill because its events expired or were rejected. */
+export interface UnbilledUsage {
+  readonly customer_id: string;
+  readonly events: number;
+  /** The charged GPU time of those events' jobs, from the local ledger (whole ms). */
+  readonly charged_ms: number;
+}
+
 export interface OutboxSummary {
   readonly counts: Readonly<Record<OutboxStatus, number>>;
   /** Expired, rejected, and pending events older than STUCK_AFTER_MS, oldest first. */
   readonly stuck: readonly OutboxRow[];
+  /** Every customer with expired or rejected events (not limited), by customer id: what to bill another way. */
+  readonly unbilled: readonly UnbilledUsage[];
 }
 
 export async function outboxSummary(sql: Sql, now: number, limit = 100): Promise<OutboxSummary> {
@@ -132,5 +142,10 @@ export async function outboxSummary(sql: Sql, now: number, limit = 100): Promise
      order by event_at, event_id limit $2`,
     [now - STUCK_AFTER_MS, limit],
   );
-  return { counts, stuck };
+  const unbilled = await sql.query<UnbilledUsage>(
+    `select o.customer_id, count(*)::bigint as events, coalesce(sum(l.charged_ms), 0)::bigint as charged_ms
+     from usage_outbox o left join ledger_entries l on l.job_id = o.job_id
+     where o.status in ('expired', 'rejected') group by o.customer_id order by o.customer_id`,
+  );
+  return { counts, stuck, unbilled };
 }

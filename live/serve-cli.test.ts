@@ -87,7 +87,7 @@ describe('live serve', () => {
     expect(server.usageMicro(meterId, customer.customer_id)).toBe(Math.round(view.charged_seconds * 1_000_000));
     const usage = await call('GET', '/v1/usage', customer.api_key);
     expect(usage).toMatchObject({ plan: 'standard', fast_seconds: view.charged_seconds, balance_seconds: 54000 - view.charged_seconds });
-    expect(await call('GET', '/v1/outbox', ADMIN)).toEqual({ counts: { pending: 0, sent: 1, expired: 0, rejected: 0 }, stuck: [] });
+    expect(await call('GET', '/v1/outbox', ADMIN)).toEqual({ counts: { pending: 0, sent: 1, expired: 0, rejected: 0 }, stuck: [], unbilled: [] });
     expect(await call('GET', '/v1/outbox', customer.api_key)).toEqual({ error: 'the outbox needs the admin token' });
 
     // The embedded database is this process's: another command on the folder is refused, not let in to lose rows.
