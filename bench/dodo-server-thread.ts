@@ -5,7 +5,7 @@
  * stops it.
  */
 import { parentPort } from 'node:worker_threads';
-import { startDodoServer } from '../live/test/dodo-server/server.ts';
+import { startDodoServer } from '../live/dodo-sandbox/server.ts';
 
 const server = await startDodoServer();
 parentPort!.postMessage({ url: server.url, apiKey: server.apiKey });

@@ -18,7 +18,7 @@ import { provision } from '../live/provision.ts';
 import { OutboxSender } from '../live/sender.ts';
 import { LiveService } from '../live/service.ts';
 import { openDatabase } from '../live/store/database.ts';
-import { startDodoServer } from '../live/test/dodo-server/server.ts';
+import { startDodoServer } from '../live/dodo-sandbox/server.ts';
 
 const { customers, databaseUrl } = workerData as { customers: number; databaseUrl: string | null };
 const { spec, catalog } = loadCatalog('scenarios/catalogs/midjourney.yaml');

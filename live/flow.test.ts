@@ -17,8 +17,8 @@ import { OutboxSender } from './sender.ts';
 import { LiveService } from './service.ts';
 import type { Database } from './store/database.ts';
 import { BACKENDS } from './test/backends.ts';
-import { type DodoTestServer, startDodoServer } from './test/dodo-server/server.ts';
-import { delivery, send } from './test/dodo-server/webhooks.ts';
+import { type DodoTestServer, startDodoServer } from './dodo-sandbox/server.ts';
+import { delivery, send } from './dodo-sandbox/webhooks.ts';
 
 // Basic with 0.3 s of Fast time, so that a few short jobs exhaust it.
 const base = loadCatalog('scenarios/catalogs/midjourney.yaml').spec;

@@ -9,7 +9,7 @@ import { type OutboxEntry, enqueueUsage, outboxSummary } from './outbox.ts';
 import { OutboxSender } from './sender.ts';
 import type { Database } from './store/database.ts';
 import { BACKENDS } from './test/backends.ts';
-import { type DodoTestServer, startDodoServer } from './test/dodo-server/server.ts';
+import { type DodoTestServer, startDodoServer } from './dodo-sandbox/server.ts';
 
 const { spec } = loadCatalog('scenarios/catalogs/midjourney.yaml');
 const catalog = compileCatalog(spec);

@@ -10,7 +10,7 @@ import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { dodoClient } from './dodo-client.ts';
 import { catalogProducts } from './catalog-products.ts';
 import { ProvisionConflict, provision } from './provision.ts';
-import { type DodoTestServer, startDodoServer } from './test/dodo-server/server.ts';
+import { type DodoTestServer, startDodoServer } from './dodo-sandbox/server.ts';
 
 const CATALOG = 'scenarios/catalogs/midjourney.yaml';
 const { spec, catalog } = loadCatalog(CATALOG);

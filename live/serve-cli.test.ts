@@ -12,7 +12,7 @@ import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { dodoClient } from './dodo-client.ts';
 import { writeIdMap } from './id-map.ts';
 import { provision } from './provision.ts';
-import { type DodoTestServer, startDodoServer } from './test/dodo-server/server.ts';
+import { type DodoTestServer, startDodoServer } from './dodo-sandbox/server.ts';
 
 const CATALOG = 'scenarios/catalogs/midjourney.yaml';
 const ADMIN = 'serve-admin-token';

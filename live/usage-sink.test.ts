@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileCatalog, usageEventOf } from '../engine/index.ts';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
 import { BlueprintMissing, type BlueprintModule, blueprintSink } from './usage-sink.ts';
-import { type DodoTestServer, startDodoServer } from './test/dodo-server/server.ts';
+import { type DodoTestServer, startDodoServer } from './dodo-sandbox/server.ts';
 
 const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);
 let server: DodoTestServer;

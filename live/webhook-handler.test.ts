@@ -10,7 +10,7 @@ import { EngineLog } from './engine-log.ts';
 import type { IdMap } from './id-map.ts';
 import type { Database } from './store/database.ts';
 import { BACKENDS } from './test/backends.ts';
-import { delivery, newWebhookSecret } from './test/dodo-server/webhooks.ts';
+import { delivery, newWebhookSecret } from './dodo-sandbox/webhooks.ts';
 import { WebhookHandler, inputsOf, subscriptionView } from './webhook-handler.ts';
 
 const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);

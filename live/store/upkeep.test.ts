@@ -8,7 +8,7 @@ import { dodoClient } from '../dodo-client.ts';
 import { type OutboxEntry, enqueueUsage } from '../outbox.ts';
 import { OutboxSender } from '../sender.ts';
 import { BACKENDS } from '../test/backends.ts';
-import { type DodoTestServer, startDodoServer } from '../test/dodo-server/server.ts';
+import { type DodoTestServer, startDodoServer } from '../dodo-sandbox/server.ts';
 import type { Database } from './database.ts';
 import { upkeepDue, upkeepTables } from './upkeep.ts';
 

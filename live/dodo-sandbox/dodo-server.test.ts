@@ -2,7 +2,7 @@
 import DodoPayments from 'dodopayments';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DodoTestServer, startDodoServer } from './server.ts';
+import { type DodoTestServer, periodsLater, startDodoServer } from './server.ts';
 
 let server: DodoTestServer;
 let client: DodoPayments;
@@ -125,5 +125,40 @@ describe('Dodo test server', () => {
     receiver.close();
     server.webhookUrl = null;
     now = Date.now();
+  });
+
+  it('bills in calendar periods: a month from the 31st ends on the last day of a shorter month, renewals stay on the anchor', async () => {
+    expect(periodsLater('2027-01-31T10:00:00.000Z', 'Month', 1)).toBe('2027-02-28T10:00:00.000Z');
+    expect(periodsLater('2027-01-31T10:00:00.000Z', 'Month', 2)).toBe('2027-03-31T10:00:00.000Z');
+    expect(periodsLater('2028-01-31T00:00:00.000Z', 'Month', 1)).toBe('2028-02-29T00:00:00.000Z');
+    expect(periodsLater('2027-12-15T00:00:00.000Z', 'Month', 1)).toBe('2028-01-15T00:00:00.000Z');
+    expect(periodsLater('2028-02-29T00:00:00.000Z', 'Year', 1)).toBe('2029-02-28T00:00:00.000Z');
+    expect(periodsLater('2027-01-01T00:00:00.000Z', 'Week', 2)).toBe('2027-01-15T00:00:00.000Z');
+  });
+
+  it('shows a checkout page anyone with the URL can pay (escaped), once; its controls need the key', async () => {
+    const meter = await client.meters.create(meterBody);
+    const product = await client.products.create({
+      name: 'Pro <b>&"', tax_category: 'saas',
+      price: { type: 'usage_based_price', currency: 'USD', fixed_price: 6005, payment_frequency_count: 1, payment_frequency_interval: 'Month', subscription_period_count: 1, subscription_period_interval: 'Month', meters: [{ meter_id: meter.id, free_threshold: 10 }] },
+    });
+    const customer = await client.customers.create({ email: 'p@example.com', name: 'P' });
+    const session = await client.checkoutSessions.create({ product_cart: [{ product_id: product.product_id, quantity: 2 }], customer: { customer_id: customer.customer_id } });
+    const page = await (await fetch(session.checkout_url!)).text();
+    expect(page).toContain('Pro &#60;b&#62;&#38;&#34;');
+    expect(page).not.toContain('<b>');
+    expect(page).toContain('Pay $120.10');
+    expect(server.state.checkouts.get(session.session_id)!.completed).toBe(false);
+    const paid = await (await fetch(session.checkout_url!, { method: 'POST' })).text();
+    expect(paid).toContain('none (no webhook URL set)');
+    const subscription = [...server.state.subscriptions.values()].find((candidate) => candidate.customer_id === customer.customer_id)!;
+    expect(subscription.next_billing_date).toBe(periodsLater(subscription.created_at, 'Month', 1));
+    expect((await fetch(`${server.url}/checkout/cks_nope`)).status).toBe(404);
+    const control = (path: string, key: string | null) => fetch(`${server.url}${path}`, { method: 'POST', headers: key === null ? {} : { authorization: `Bearer ${key}` } });
+    expect((await control(`/sandbox/subscriptions/${subscription.subscription_id}/renew`, null)).status).toBe(401);
+    expect((await control(`/sandbox/subscriptions/${subscription.subscription_id}/renew`, server.apiKey)).status).toBe(200);
+    expect(subscription.previous_billing_date).toBe(periodsLater(subscription.created_at, 'Month', 1));
+    expect(subscription.next_billing_date).toBe(periodsLater(subscription.created_at, 'Month', 2));
+    expect((await control(`/sandbox/checkouts/${session.session_id}/complete`, server.apiKey)).status).toBe(409);
   });
 });

@@ -1,18 +1,23 @@
 /**
- * A Dodo-compatible HTTP server for tests: plain node:http on loopback, in-memory state, the
- * endpoints the live adapter uses, answered the way the `dodopayments` SDK expects (paths, JSON
+ * A Dodo-compatible HTTP server, for tests and for `npx tsx live sandbox`: plain node:http on
+ * loopback, in-memory state, the endpoints the live adapter uses, answered the way the `dodopayments` SDK expects (paths, JSON
  * shapes, `{items}` pages with 0-based `page_number`, error bodies `{code, message}`).
  *
  * Endpoints: meters (create, list, retrieve, archive), products (create, list, retrieve, update),
  * customers (create, list, retrieve), checkout sessions (create, retrieve), usage events (ingest
  * with the rules of ingest.ts, list with a meter's filter, retrieve), subscriptions (retrieve,
  * list, change-plan, cancel via update, usage history), payments (retrieve, list).
- * Every request needs `Authorization: Bearer <apiKey>` (else 401). Faults (faults.ts) apply before
- * routing. Test-only controls are methods, not routes: completing a checkout (which creates the
- * subscription or payment and sends the signed webhooks to `webhookUrl`), renewing a subscription.
+ * Every request needs `Authorization: Bearer <apiKey>` (else 401), but for the checkout page
+ * (checkout-page.ts: `GET /checkout/:id` shows the cart, `POST /checkout/:id` pays it), which, as
+ * at Dodo, the session's URL opens in a browser. Faults (faults.ts) apply before routing.
+ * Controls, as methods for tests and as routes for `live sandbox` (with the API key): completing a
+ * checkout (`POST /sandbox/checkouts/:id/complete`: the subscription or payment is created and the
+ * signed webhooks go to `webhookUrl`) and renewing a subscription
+ * (`POST /sandbox/subscriptions/:id/renew`).
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { checkoutPage } from './checkout-page.ts';
 import { Faults } from './faults.ts';
 import { checkIngest } from './ingest.ts';
 import { type Filter, type StoredEvent, aggregateMicro, filterProblems, meterCounts, microText } from './meters.ts';
@@ -23,6 +28,10 @@ export interface DodoServerOptions {
   readonly apiKey?: string;
   /** The server's clock for the ingest window and billing dates; default Date.now. */
   readonly now?: () => number;
+  /** The `whsec_` secret webhooks are signed with; default a fresh random one. */
+  readonly webhookSecret?: string;
+  /** Called with a line per notable event (a checkout paid, a webhook sent and its answer). */
+  readonly log?: (line: string) => void;
 }
 
 class HttpError extends Error {
@@ -36,13 +45,27 @@ class HttpError extends Error {
 
 type Handler = (request: Parsed) => unknown;
 
+const CHECKOUT_PAGE = /^\/checkout\/([^/]+)$/;
+
 interface Parsed {
   readonly params: string[];
   readonly query: URLSearchParams;
   readonly body: Record<string, unknown>;
 }
 
-const MONTH_MS = 30 * 24 * 3600 * 1000;
+/**
+ * The instant `count` billing periods after `anchorIso`, in UTC; months and years are calendar
+ * ones, a day past the end of a shorter month clamped to its last day (Jan 31 + 1 month = Feb 28).
+ */
+export function periodsLater(anchorIso: string, interval: string, count: number): string {
+  const anchor = new Date(anchorIso);
+  if (interval === 'Day' || interval === 'Week') return new Date(anchor.getTime() + count * (interval === 'Day' ? 1 : 7) * 86_400_000).toISOString();
+  const months = count * (interval === 'Year' ? 12 : 1);
+  const year = anchor.getUTCFullYear() + Math.floor((anchor.getUTCMonth() + months) / 12);
+  const month = (anchor.getUTCMonth() + months) % 12;
+  const day = Math.min(anchor.getUTCDate(), new Date(Date.UTC(year, month + 1, 0)).getUTCDate());
+  return new Date(Date.UTC(year, month, day, anchor.getUTCHours(), anchor.getUTCMinutes(), anchor.getUTCSeconds(), anchor.getUTCMilliseconds())).toISOString();
+}
 
 function page<T>(items: readonly T[], query: URLSearchParams): { items: T[] } {
   const size = Math.min(Number(query.get('page_size') ?? 10) || 10, 100);
@@ -64,13 +87,14 @@ export class DodoTestServer {
   readonly state = new ServerState();
   readonly faults = new Faults();
   readonly apiKey: string;
-  readonly webhookSecret = newWebhookSecret();
+  readonly webhookSecret: string;
   /** Where signed webhooks go (set by the test); null sends none. */
   webhookUrl: string | null = null;
   /** Every webhook sent, with the status the receiver answered. */
   readonly webhooksSent: { delivery: Delivery; status: number }[] = [];
   url = '';
   private readonly now: () => number;
+  private readonly log: (line: string) => void;
   private readonly server = createServer((request, response) => void this.handle(request, response));
   private readonly sockets = new Set<Socket>();
   private readonly routes: [string, RegExp, Handler][] = [];
@@ -78,6 +102,8 @@ export class DodoTestServer {
   constructor(options: DodoServerOptions = {}) {
     this.apiKey = options.apiKey ?? 'test_key_dodo_server';
     this.now = options.now ?? Date.now;
+    this.webhookSecret = options.webhookSecret ?? newWebhookSecret();
+    this.log = options.log ?? (() => {});
     // Idle keep-alive connections stay open a minute, as behind a real API's load balancer; with
     // Node's 5 s default a client reusing a socket the server just closed sees ECONNRESET.
     this.server.keepAliveTimeout = 65_000;
@@ -90,7 +116,13 @@ export class DodoTestServer {
 
   /** Listens on 127.0.0.1 (port 0: any free port); resolves to the base URL for the SDK. */
   async start(port = 0): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this.url;
   }
@@ -121,6 +153,8 @@ export class DodoTestServer {
       if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
       return this.reply(response, fault.status, { code: 'INJECTED_FAULT', message: `injected ${fault.status}` }, headers);
     }
+    const page = CHECKOUT_PAGE.exec(url.pathname);
+    if (page !== null && (request.method === 'GET' || request.method === 'POST')) return this.checkoutPage(response, decodeURIComponent(page[1]!), request.method === 'POST');
     if (request.headers.authorization !== `Bearer ${this.apiKey}`) {
       return this.reply(response, 401, { code: 'UNAUTHORIZED', message: 'invalid or missing API key' });
     }
@@ -137,7 +171,7 @@ export class DodoTestServer {
       for (const [method, regex, handler] of this.routes) {
         const match = method === request.method ? regex.exec(url.pathname) : null;
         if (match === null) continue;
-        const result = handler({ params: match.slice(1).map(decodeURIComponent), query: url.searchParams, body });
+        const result = await handler({ params: match.slice(1).map(decodeURIComponent), query: url.searchParams, body });
         return this.reply(response, 200, result === undefined ? null : result);
       }
       throw new HttpError(404, `no route ${request.method} ${url.pathname}`);
@@ -146,6 +180,24 @@ export class DodoTestServer {
       const code = error.status === 404 ? 'NOT_FOUND' : 'INVALID_REQUEST';
       this.reply(response, error.status, { code, message: error.message });
     }
+  }
+
+  /** The checkout page; `pay` completes the session first and lists the webhooks it sent. */
+  private async checkoutPage(response: ServerResponse, sessionId: string, pay: boolean): Promise<void> {
+    const checkout = this.state.checkouts.get(sessionId);
+    if (checkout === undefined) {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(`checkout session ${sessionId} not found\n`);
+      return;
+    }
+    let sent = null;
+    if (pay && !checkout.completed) {
+      const before = this.webhooksSent.length;
+      await this.completeCheckout(sessionId);
+      sent = this.webhooksSent.slice(before).map(({ delivery: { body }, status }) => ({ type: (JSON.parse(body) as { type: string }).type, status }));
+    }
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    response.end(checkoutPage(checkout, this.state.products, sent));
   }
 
   private reply(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -256,6 +308,8 @@ export class DodoTestServer {
       const customer = query.get('customer_id');
       return page([...this.state.payments.values()].filter((payment) => customer === null || payment.customer_id === customer).map((payment) => this.paymentJson(payment.payment_id)), query);
     });
+    this.route('POST', '/sandbox/checkouts/:id/complete', ({ params }) => this.completeCheckout(params[0]!));
+    this.route('POST', '/sandbox/subscriptions/:id/renew', async ({ params }) => ({ webhook_status: await this.renew(params[0]!) }));
     this.route('GET', '/payments/:id', ({ params }) => this.paymentJson(this.found(this.state.payments, params[0], 'payment').payment_id));
   }
 
@@ -410,6 +464,7 @@ export class DodoTestServer {
     const sent = delivery(this.webhookSecret, this.state.nextId('msg'), type, data, new Date(this.now()));
     const status = await send(this.webhookUrl, sent);
     this.webhooksSent.push({ delivery: sent, status });
+    this.log(`webhook ${type} ${sent.id} -> ${status === 0 ? 'no answer' : status}`);
     return status;
   }
 
@@ -420,7 +475,7 @@ export class DodoTestServer {
    */
   async completeCheckout(sessionId: string): Promise<{ subscriptionIds: string[]; paymentId: string }> {
     const checkout = this.found(this.state.checkouts, sessionId, 'checkout session');
-    if (checkout.completed) throw new Error(`checkout ${sessionId} is completed already`);
+    if (checkout.completed) throw new HttpError(409, `checkout ${sessionId} is completed already`);
     checkout.completed = true;
     const at = this.now();
     const subscriptionIds: string[] = [];
@@ -434,7 +489,7 @@ export class DodoTestServer {
         quantity: item.quantity,
         metadata: checkout.metadata,
         previous_billing_date: new Date(at).toISOString(),
-        next_billing_date: new Date(at + MONTH_MS).toISOString(),
+        next_billing_date: this.periodEnd(item.product_id, new Date(at).toISOString(), 1),
         created_at: new Date(at).toISOString(),
         cancelled_at: null,
       };
@@ -459,16 +514,27 @@ export class DodoTestServer {
       created_at: new Date(at).toISOString(),
     });
     checkout.payment_id = paymentId;
+    this.log(`checkout ${sessionId} paid by ${checkout.customer_id}: payment ${paymentId}${subscriptionIds.length > 0 ? `, subscription ${subscriptionIds.join(', ')}` : ''}`);
     for (const id of subscriptionIds) await this.notify('subscription.active', this.subscriptionJson(this.state.subscriptions.get(id)!));
     await this.notify('payment.succeeded', this.paymentJson(paymentId));
     return { subscriptionIds, paymentId };
+  }
+
+  /** The end of a subscription's `periods`-th billing period from `anchorIso`, per its product's payment frequency. */
+  private periodEnd(productId: string, anchorIso: string, periods: number): string {
+    const price = this.state.products.get(productId)!.price;
+    const interval = typeof price.payment_frequency_interval === 'string' ? price.payment_frequency_interval : 'Month';
+    const count = typeof price.payment_frequency_count === 'number' ? price.payment_frequency_count : 1;
+    return periodsLater(anchorIso, interval, periods * count);
   }
 
   /** Test control: the subscription renews now (`subscription.renewed`). */
   async renew(subscriptionId: string): Promise<number> {
     const subscription = this.found(this.state.subscriptions, subscriptionId, 'subscription');
     subscription.previous_billing_date = subscription.next_billing_date;
-    subscription.next_billing_date = new Date(Date.parse(subscription.next_billing_date) + MONTH_MS).toISOString();
+    let periods = 1;
+    while (this.periodEnd(subscription.product_id, subscription.created_at, periods) <= subscription.previous_billing_date) periods += 1;
+    subscription.next_billing_date = this.periodEnd(subscription.product_id, subscription.created_at, periods);
     return this.notify('subscription.renewed', this.subscriptionJson(subscription));
   }
 

@@ -1,0 +1,86 @@
+/**
+ * `npx tsx live sandbox`: the Dodo-compatible server of the live adapter's tests, run on its own
+ * so the whole live flow can be tried on one machine with no Dodo account: `live provision` and
+ * `live serve` point at it with DODO_PAYMENTS_BASE_URL. Checkout URLs open a page whose "Pay"
+ * button sends the signed webhooks to serve. State is in memory and ends with the process.
+ * Prints `{"port":N}` as its first stdout line once listening; a line per payment and webhook on
+ * stderr. The key and the webhook secret come from the environment, as serve's do, and are never
+ * printed.
+ */
+import { Webhook } from 'standardwebhooks';
+import { DodoTestServer } from '../live/dodo-sandbox/server.ts';
+import { UsageError, parseFlags } from './command.ts';
+
+export const SANDBOX_USAGE = `Usage: npx tsx live sandbox [--port N] [--webhook-url URL]
+
+A local, in-memory Dodo-compatible server (loopback only) to try the live adapter without a Dodo
+account: the endpoints provision and serve use, Dodo's ingest rules, and a checkout page whose
+"Pay" button sends signed subscription.active / payment.succeeded webhooks to --webhook-url.
+Point the other commands at it with DODO_PAYMENTS_BASE_URL=http://127.0.0.1:N.
+The first stdout line is {"port":N}.
+  --port N            port (default 8788; 0 picks a free one)
+  --webhook-url URL   where webhooks go (default http://127.0.0.1:8787/webhooks/dodo, serve's default)
+Controls (with the API key): POST /sandbox/checkouts/:id/complete pays a checkout without the
+page; POST /sandbox/subscriptions/:id/renew renews a subscription now (subscription.renewed).
+Env: DODO_PAYMENTS_API_KEY (the key clients must send; any text you choose) and
+DODO_PAYMENTS_WEBHOOK_KEY (the whsec_ secret webhooks are signed with; serve verifies with it).
+Exit codes: 0 stopped (SIGINT / SIGTERM), 2 bad flags or settings, or the port taken.`;
+
+export async function sandboxMain(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    {
+      args: argv,
+      options: {
+        port: { type: 'string', default: '8788' },
+        'webhook-url': { type: 'string', default: 'http://127.0.0.1:8787/webhooks/dodo' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: true,
+    },
+    SANDBOX_USAGE,
+  );
+  if (values.help) {
+    process.stdout.write(`${SANDBOX_USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${SANDBOX_USAGE}`);
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a whole number in 0..65535\n\n${SANDBOX_USAGE}`);
+  const webhookUrl = values['webhook-url'];
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(webhookUrl);
+  } catch {
+    // reported below
+  }
+  if (parsed === null || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw new UsageError(`--webhook-url must be an http(s) URL, got "${webhookUrl}"`);
+  const apiKey = process.env.DODO_PAYMENTS_API_KEY;
+  if (!apiKey) throw new UsageError('DODO_PAYMENTS_API_KEY is not set (choose any key; provision and serve send the same one)');
+  const webhookSecret = process.env.DODO_PAYMENTS_WEBHOOK_KEY;
+  if (!webhookSecret) throw new UsageError('DODO_PAYMENTS_WEBHOOK_KEY is not set (a whsec_ secret, e.g. whsec_$(openssl rand -base64 32); serve verifies with the same one)');
+  try {
+    new Webhook(webhookSecret);
+  } catch {
+    throw new UsageError('DODO_PAYMENTS_WEBHOOK_KEY is not a webhook secret: it must be whsec_ followed by base64 (e.g. whsec_$(openssl rand -base64 32))');
+  }
+  const log = (line: string): void => void process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  const server = new DodoTestServer({ apiKey, webhookSecret, log });
+  server.webhookUrl = webhookUrl;
+  let url: string;
+  try {
+    url = await server.start(port);
+  } catch (error) {
+    throw new UsageError(`cannot listen on 127.0.0.1:${port}: ${(error as Error).message}`);
+  }
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stdout.write(`${JSON.stringify({ port: Number(new URL(url).port) })}\n`);
+  log(`live sandbox: ${url} (in memory; webhooks to ${webhookUrl}); use DODO_PAYMENTS_BASE_URL=${url}`);
+  await stopped;
+  log('live sandbox: stopping (its state is gone)');
+  await server.close();
+  return 0;
+}
