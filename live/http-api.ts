@@ -7,6 +7,7 @@
  *   GET  /v1/jobs/:id                                     -> 200 job view | 404
  *   GET  /v1/usage                                        -> 200 this cycle's usage
  *   GET  /v1/outbox[?limit=N]                             -> 200 {counts, stuck}   (admin; as `live outbox --json`)
+ *   GET  /v1/reconcile[?from=ISO&to=ISO&limit=N]          -> 200 reconciliation    (admin; as `live reconcile --json`)
  *   POST /webhooks/dodo                                   -> 200 | 401 (signature)
  * Auth: `Authorization: Bearer <api_key>` acts for that customer only; LIVE_ADMIN_TOKEN acts for
  * any customer named by `customer_id` (body, or query for GETs). Anything else 401; another
@@ -184,6 +185,13 @@ export class LiveApi {
         const limit = Number(limitText);
         if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100_000) throw new RequestError(400, 'limit must be a whole number in 1..100000');
         return this.send(response, 200, await this.service.outbox(limit));
+      }
+      if (route === 'GET /v1/reconcile') {
+        if (!caller.admin) throw new RequestError(401, 'reconciliation needs the admin token');
+        const limitText = url.searchParams.get('limit') ?? '100';
+        const limit = Number(limitText);
+        if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100_000) throw new RequestError(400, 'limit must be a whole number in 1..100000');
+        return this.send(response, 200, await this.service.reconcile(url.searchParams.get('from'), url.searchParams.get('to'), limit));
       }
       throw new RequestError(404, `no route ${route}`);
     } catch (error) {

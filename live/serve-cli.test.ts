@@ -89,6 +89,12 @@ describe('live serve', () => {
     expect(usage).toMatchObject({ plan: 'standard', fast_seconds: view.charged_seconds, balance_seconds: 54000 - view.charged_seconds });
     expect(await call('GET', '/v1/outbox', ADMIN)).toEqual({ counts: { pending: 0, sent: 1, expired: 0, rejected: 0 }, stuck: [], unbilled: [] });
     expect(await call('GET', '/v1/outbox', customer.api_key)).toEqual({ error: 'the outbox needs the admin token' });
+    const window = `from=${new Date(Date.now() - 600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`;
+    const reconciled = await call('GET', `/v1/reconcile?${window}`, ADMIN);
+    expect(reconciled).toMatchObject({ final: false, unexplained_total: 0, customers: [{ customer_id: customer.customer_id, local_events: 1, dodo_events: 1, classes: { matched: 1 } }] });
+    expect(reconciled.customers[0].local_ms).toBe(Math.round(view.charged_seconds * 1000));
+    expect(await call('GET', `/v1/reconcile?${window}`, customer.api_key)).toEqual({ error: 'reconciliation needs the admin token' });
+    expect(await call('GET', '/v1/reconcile?from=soon', ADMIN)).toEqual({ error: 'from must be an ISO-8601 instant, got "soon"' });
 
     // The embedded database is this process's: another command on the folder is refused, not let in to lose rows.
     const other = (args: string[]) =>
@@ -111,5 +117,23 @@ describe('live serve', () => {
     expect(stderr).not.toContain(server.apiKey);
     const outboxAfter = await other(['outbox', '--data', dataDir]);
     expect(outboxAfter).toMatchObject({ code: 0, stdout: 'pending 0, sent 1, expired 0, rejected 0\n' });
+
+    // Reconciled from the command line once serve is stopped; an event altered at Dodo is exit 3.
+    const fromTo = ['--from', new Date(Date.now() - 600_000).toISOString(), '--to', new Date(Date.now() + 60_000).toISOString()];
+    const reconcileCli = await other(['reconcile', '--data', dataDir, '--dodo-base-url', server.url, ...fromTo]);
+    expect(reconcileCli.code).toBe(0);
+    expect(reconcileCli.stdout).toContain(`${customer.customer_id}  local 1 ev ${view.charged_seconds} s  dodo 1 ev ${view.charged_seconds} s  matched 1`);
+    const billed = server.state.events.get(`${job.job_id}:gpu`)!;
+    server.state.events.set(billed.event_id, { ...billed, metadata: { ...billed.metadata, gpu_seconds: 1000 } });
+    const altered = await other(['reconcile', '--data', dataDir, '--dodo-base-url', server.url, '--json', ...fromTo]);
+    expect(altered.code).toBe(3);
+    expect(JSON.parse(altered.stdout).unexplained).toEqual([{ event_id: billed.event_id, class: 'differs', customer_id: customer.customer_id, local_ms: Math.round(view.charged_seconds * 1000), dodo_ms: 1_000_000, dodo_customer_id: customer.customer_id }]);
+    const badWindow = await other(['reconcile', '--data', dataDir, '--from', '2026-12-07T12:00:00Z', '--to', '2026-12-07T11:00:00Z']);
+    expect(badWindow.code).toBe(2);
+    expect(badWindow.stderr).toContain('--from (2026-12-07T12:00:00.000Z) must be before to');
+    const wrongKey = await promisify(execFile)('npx', ['tsx', 'live', 'reconcile', '--data', dataDir, '--dodo-base-url', server.url], { env: env({ DODO_PAYMENTS_API_KEY: 'not-the-key' }) }).catch((failed: { code: number; stderr: string }) => failed);
+    expect(wrongKey).toMatchObject({ code: 2 });
+    expect((wrongKey as { stderr: string }).stderr).toContain('Dodo refused the API key (401)');
+    expect((wrongKey as { stderr: string }).stderr).not.toContain('not-the-key');
   });
 });

@@ -30,6 +30,7 @@ import { type ExecutorConfig, checkParams } from './executor-config.ts';
 import { Executor, type JobOutcome, type ReadyJob } from './executor.ts';
 import type { IdMap } from './id-map.ts';
 import { type OutboxSummary, enqueueUsage, outboxSummary } from './outbox.ts';
+import { type Reconciliation, reconcile, reconcileWindow } from './reconcile.ts';
 import type { OutboxSender } from './sender.ts';
 import type { Database } from './store/database.ts';
 import { WebhookHandler, subscriptionView } from './webhook-handler.ts';
@@ -177,6 +178,14 @@ export class LiveService {
   /** The usage outbox now: counts by status and the stuck events (what `live outbox` lists). */
   outbox(limit: number): Promise<OutboxSummary> {
     return outboxSummary(this.db, this.now(), limit);
+  }
+
+  /** The outbox against Dodo's meter over [from, to) given as ISO texts or null for the defaults (what `live reconcile` prints). */
+  async reconcile(fromText: string | null, toText: string | null, limit: number): Promise<Reconciliation> {
+    const now = this.now();
+    const window = reconcileWindow(fromText, toText, now);
+    if (typeof window === 'string') throw new RequestError(400, window);
+    return reconcile(this.db, this.options.dodo, this.options.ids.meter_id, window.from, window.to, now, limit);
   }
 
   async submitJob(customerId: string, jobType: string, mode: string, params: Readonly<Record<string, unknown>>): Promise<{ jobId: string | null; decision: RouteDecision }> {

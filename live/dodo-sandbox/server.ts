@@ -1,7 +1,8 @@
 /**
  * A Dodo-compatible HTTP server, for tests and for `npx tsx live sandbox`: plain node:http on
- * loopback, in-memory state, the endpoints the live adapter uses, answered the way the `dodopayments` SDK expects (paths, JSON
- * shapes, `{items}` pages with 0-based `page_number`, error bodies `{code, message}`).
+ * loopback, in-memory state, the endpoints the live adapter uses, answered the way the
+ * `dodopayments` SDK expects (paths, JSON shapes, `{items}` pages with 0-based `page_number`,
+ * error bodies `{code, message}`).
  *
  * Endpoints: meters (create, list, retrieve, archive), products (create, list, retrieve, update),
  * customers (create, list, retrieve), checkout sessions (create, retrieve), usage events (ingest
