@@ -120,6 +120,36 @@ describe.each(BACKENDS)('live flow on $name', (backend) => {
     expect(capped.body.way_out.map((way: { action: string }) => way.action)).toEqual(['topup', 'upgrade']);
   });
 
+  it('lists the customer\'s jobs newest first, by status and page by page; an output only of a succeeded job that wrote one', async () => {
+    const all = await call('GET', '/v1/jobs');
+    expect(all.status).toBe(200);
+    const jobs = all.body.jobs as { job_id: string; status: string; job_type: string; submitted_at: string; output_url: string | null }[];
+    expect(jobs.map((job) => job.status).sort()).toEqual(['failed', 'failed', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(jobs.slice(0, 2).map((job) => job.job_type)).toEqual(['draft', 'upscale']); // the last two submitted
+    const order = [...jobs].sort((a, b) => (a.submitted_at === b.submitted_at ? (a.job_id < b.job_id ? 1 : -1) : a.submitted_at < b.submitted_at ? 1 : -1));
+    expect(jobs.map((job) => job.job_id)).toEqual(order.map((job) => job.job_id));
+    expect(all.body.next_before).toBeNull();
+    const failed = await call('GET', '/v1/jobs?status=failed');
+    expect((failed.body.jobs as { job_id: string }[]).map((job) => job.job_id)).toEqual(jobs.slice(0, 2).map((job) => job.job_id));
+    const first = await call('GET', '/v1/jobs?limit=4');
+    expect(first.body.next_before).toBe(jobs[3]!.job_id);
+    const second = await call('GET', `/v1/jobs?limit=4&before=${first.body.next_before}`);
+    expect([...first.body.jobs, ...second.body.jobs].map((job: { job_id: string }) => job.job_id)).toEqual(jobs.map((job) => job.job_id));
+    expect(second.body.next_before).toBeNull();
+    expect(await call('GET', '/v1/jobs?status=lost')).toMatchObject({ status: 400, body: { error: 'status must be one of queued, ready, running, succeeded, failed' } });
+    expect((await call('GET', '/v1/jobs?before=job_nope')).status).toBe(400);
+    expect((await call('GET', '/v1/jobs?limit=0')).status).toBe(400);
+    expect((await call('GET', '/v1/jobs', undefined, ADMIN)).status).toBe(400);
+    expect((await call('GET', `/v1/jobs?customer_id=${customer.customer_id}`, undefined, ADMIN)).body.jobs).toHaveLength(6);
+
+    const succeeded = jobs.find((job) => job.status === 'succeeded')!;
+    expect(succeeded.output_url).toBe(`/v1/jobs/${succeeded.job_id}/output`);
+    expect(await call('GET', succeeded.output_url!)).toMatchObject({ status: 410 }); // the test's sleeper command writes no file
+    expect(jobs[0]!.output_url).toBeNull();
+    expect(await call('GET', `/v1/jobs/${jobs[0]!.job_id}/output`)).toMatchObject({ status: 409, body: { error: 'the job is failed: only a succeeded job has an output' } });
+    expect((await call('GET', '/v1/jobs/job_nope/output')).status).toBe(404);
+  });
+
   it('ships the usage to Dodo: the meter total at the server equals the local ledger', async () => {
     await (service as unknown as { options: { sender: OutboxSender } }).options.sender.drainAll();
     const [ledger] = await db.query<{ charged: number }>(`select coalesce(sum(charged_ms), 0)::bigint as charged from ledger_entries where customer_id = $1`, [customer.customer_id]);

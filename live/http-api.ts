@@ -4,7 +4,9 @@
  *   POST /v1/checkout {plan, interval} | {topup_hours}    -> 200 {session_id, checkout_url}
  *   POST /v1/jobs {job_type, mode, params?}               -> 202 {job_id, mode, reason, ...}
  *                                                          | 402 / 429 {error, reason, way_out}
+ *   GET  /v1/jobs[?status=S&limit=N&before=JOB]           -> 200 {jobs, next_before}   (newest first)
  *   GET  /v1/jobs/:id                                     -> 200 job view | 404
+ *   GET  /v1/jobs/:id/output                              -> 200 the file the job wrote (its media type) | 404 | 409 | 410
  *   GET  /v1/usage                                        -> 200 this cycle's usage
  *   GET  /v1/outbox[?limit=N]                             -> 200 {counts, stuck}   (admin; as `live outbox --json`)
  *   GET  /v1/reconcile[?from=ISO&to=ISO&limit=N]          -> 200 reconciliation    (admin; as `live reconcile --json`)
@@ -14,8 +16,11 @@
  * customer's job 404. Bad bodies get 400 with the field and what was wrong; nothing echoes a
  * secret or a stack trace.
  */
+import { open } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import DodoPayments from 'dodopayments';
 import { z } from 'zod';
 import type { RouteDecision } from '../engine/index.ts';
@@ -35,6 +40,17 @@ const jobBody = z.strictObject({
   mode: z.enum(['fast', 'turbo', 'relax']),
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });
+
+/** The media type of a job's output by its magic bytes (a configured command may write any of these). */
+export function mediaType(head: Buffer): string {
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg';
+  if (head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (head.subarray(0, 4).toString('latin1') === 'GIF8') return 'image/gif';
+  if (head.subarray(4, 8).toString('latin1') === 'ftyp') return 'video/mp4';
+  if (head.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return 'video/webm';
+  return 'application/octet-stream';
+}
 
 /** Block reasons the customer pays their way out of (402); the others are about load (429). */
 const PAYMENT_BLOCKS = new Set(['no_active_subscription', 'fast_exhausted_no_relax', 'relax_not_on_plan', 'relax_not_allowed_for_job_type']);
@@ -93,8 +109,26 @@ export class LiveApi {
   }
 
   private send(response: ServerResponse, status: number, body: unknown): void {
+    if (response.headersSent) {
+      response.destroy(); // a file failed mid-way: the client sees a cut answer, not a second one
+      return;
+    }
     response.writeHead(status, { 'content-type': 'application/json' });
     response.end(JSON.stringify(body));
+  }
+
+  /** Streams a job's output file with its media type (from its first bytes). */
+  private async sendFile(response: ServerResponse, file: string): Promise<void> {
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      const head = Buffer.alloc(16);
+      const { bytesRead } = await handle.read(head, 0, 16, 0);
+      response.writeHead(200, { 'content-type': mediaType(head.subarray(0, bytesRead)), 'content-length': size, 'content-disposition': `inline; filename="${basename(file)}"` });
+      await pipeline(handle.createReadStream({ start: 0, autoClose: false }), response);
+    } finally {
+      await handle.close();
+    }
   }
 
   private async readBody(request: IncomingMessage): Promise<string> {
@@ -168,6 +202,18 @@ export class LiveApi {
           return this.send(response, status, { error: 'blocked', reason: decision.reason, way_out: wayOut(decision, this.cheapestPlan) });
         }
         return this.send(response, 202, { job_id: jobId, status: decision.start === 'now' ? 'ready' : 'queued', mode: decision.mode, reason: decision.reason, priority: decision.priority, start: decision.start });
+      }
+      if (route === 'GET /v1/jobs') {
+        const customerId = await this.actingFor(caller, url.searchParams.get('customer_id'));
+        const limitText = url.searchParams.get('limit') ?? '50';
+        const limit = Number(limitText);
+        if (!/^\d+$/.test(limitText) || limit < 1 || limit > 1000) throw new RequestError(400, 'limit must be a whole number in 1..1000');
+        return this.send(response, 200, await this.service.jobs(customerId, { limit, status: url.searchParams.get('status'), before: url.searchParams.get('before') }));
+      }
+      const outputMatch = /^GET \/v1\/jobs\/([A-Za-z0-9_]{1,100})\/output$/.exec(route);
+      if (outputMatch !== null) {
+        const file = await this.service.jobOutput(caller.admin ? null : caller.customerId, outputMatch[1]!);
+        return await this.sendFile(response, file);
       }
       const jobMatch = /^GET \/v1\/jobs\/([A-Za-z0-9_]{1,100})$/.exec(route);
       if (jobMatch !== null) {

@@ -82,6 +82,10 @@ describe('live serve', () => {
     }
     expect(view).toMatchObject({ status: 'succeeded', usage_event_id: `${job.job_id}:gpu` });
     expect(readFileSync(view.output).subarray(1, 4).toString()).toBe('PNG');
+    const image = await fetch(`${base}${view.output_url}`, { headers: { authorization: `Bearer ${customer.api_key}` } });
+    expect(image.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await image.arrayBuffer()).equals(readFileSync(view.output))).toBe(true);
+    expect((await fetch(`${base}${view.output_url}`, { headers: { authorization: 'Bearer nobody' } })).status).toBe(401);
     const meterId = [...server.state.meters.keys()][0]!;
     for (let attempt = 0; attempt < 100 && server.usageMicro(meterId, customer.customer_id) === 0; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     expect(server.usageMicro(meterId, customer.customer_id)).toBe(Math.round(view.charged_seconds * 1_000_000));

@@ -12,6 +12,7 @@
  * API keys: `gbl_` + 32 random bytes; only their SHA-256 is stored.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import type DodoPayments from 'dodopayments';
 import {
   type Completion,
@@ -72,15 +73,44 @@ export interface JobView {
   readonly requested_mode: string;
   readonly mode: string;
   readonly reason: string;
+  readonly submitted_at: string;
   readonly wait_ms: number | null;
   readonly gpu_seconds: number | null;
   readonly charged_seconds: number | null;
   readonly usage_event_id: string | null;
+  /** The file the job wrote, on the server's disk; `output_url` serves it. */
   readonly output: string | null;
+  readonly output_url: string | null;
   readonly error: string | null;
 }
 
 const MODES: readonly Mode[] = ['fast', 'turbo', 'relax'];
+/** A job's statuses, in the order it passes them (queued: waiting for its turn; ready: next to run). */
+export const JOB_STATUSES: readonly string[] = ['queued', 'ready', 'running', 'succeeded', 'failed'];
+
+/** A `jobs` row as the API shows it. */
+function jobView(row: Record<string, unknown>): JobView {
+  const submitted = row.submitted_at as number;
+  const started = row.started_at as number | null;
+  const jobId = row.job_id as string;
+  return {
+    job_id: jobId,
+    customer_id: row.customer_id as string,
+    job_type: row.job_type as string,
+    status: row.status as string,
+    requested_mode: row.requested_mode as string,
+    mode: row.mode as string,
+    reason: row.reason as string,
+    submitted_at: formatIsoMs(submitted),
+    wait_ms: started === null ? null : started - submitted,
+    gpu_seconds: row.gpu_ms === null ? null : (row.gpu_ms as number) / 1000,
+    charged_seconds: row.charged_ms === null ? null : (row.charged_ms as number) / 1000,
+    usage_event_id: row.usage_event_id as string | null,
+    output: row.output as string | null,
+    output_url: row.status === 'succeeded' && row.output !== null ? `/v1/jobs/${jobId}/output` : null,
+    error: row.error as string | null,
+  };
+}
 const DECISION_SAMPLES = 100_000;
 
 function hashKey(apiKey: string): string {
@@ -275,23 +305,37 @@ export class LiveService {
   async job(customerId: string | null, jobId: string): Promise<JobView | null> {
     const [row] = await this.db.query<Record<string, unknown>>('select * from jobs where job_id = $1', [jobId]);
     if (row === undefined || (customerId !== null && row.customer_id !== customerId)) return null;
-    const submitted = row.submitted_at as number;
-    const started = row.started_at as number | null;
-    return {
-      job_id: jobId,
-      customer_id: row.customer_id as string,
-      job_type: row.job_type as string,
-      status: row.status as string,
-      requested_mode: row.requested_mode as string,
-      mode: row.mode as string,
-      reason: row.reason as string,
-      wait_ms: started === null ? null : started - submitted,
-      gpu_seconds: row.gpu_ms === null ? null : (row.gpu_ms as number) / 1000,
-      charged_seconds: row.charged_ms === null ? null : (row.charged_ms as number) / 1000,
-      usage_event_id: row.usage_event_id as string | null,
-      output: row.output as string | null,
-      error: row.error as string | null,
-    };
+    return jobView(row);
+  }
+
+  /**
+   * A customer's jobs, newest first: at most `limit`, only `status` when given, only those
+   * submitted before the job `before` (the previous page's `next_before`).
+   */
+  async jobs(customerId: string, query: { limit: number; status: string | null; before: string | null }): Promise<{ jobs: JobView[]; next_before: string | null }> {
+    if (query.status !== null && !JOB_STATUSES.includes(query.status)) throw new RequestError(400, `status must be one of ${JOB_STATUSES.join(', ')}`);
+    let cursor: { submitted_at: number; job_id: string } | null = null;
+    if (query.before !== null) {
+      [cursor = null] = await this.db.query<{ submitted_at: number; job_id: string }>('select submitted_at, job_id from jobs where job_id = $1 and customer_id = $2', [query.before, customerId]);
+      if (cursor === null) throw new RequestError(400, 'before must name one of this customer\'s jobs');
+    }
+    const rows = await this.db.query<Record<string, unknown>>(
+      `select * from jobs where customer_id = $1 and ($2::text is null or status = $2)
+         and ($3::bigint is null or (submitted_at, job_id) < ($3::bigint, $4::text))
+       order by submitted_at desc, job_id desc limit $5`,
+      [customerId, query.status, cursor?.submitted_at ?? null, cursor?.job_id ?? null, query.limit + 1],
+    );
+    const page = rows.slice(0, query.limit).map(jobView);
+    return { jobs: page, next_before: rows.length > query.limit ? page[page.length - 1]!.job_id : null };
+  }
+
+  /** The file a succeeded job wrote, for `GET /v1/jobs/:id/output`; a RequestError says why there is none. */
+  async jobOutput(customerId: string | null, jobId: string): Promise<string> {
+    const job = await this.job(customerId, jobId);
+    if (job === null) throw new RequestError(404, 'no such job');
+    if (job.status !== 'succeeded') throw new RequestError(409, `the job is ${job.status}: only a succeeded job has an output`);
+    if (job.output === null || !existsSync(job.output)) throw new RequestError(410, 'the job\'s output file is not there (its command wrote none, or it was removed)');
+    return job.output;
   }
 
   /** This cycle's usage: plan, balance, Fast/Relax seconds, lots and the open invoice lines. */
