@@ -62,7 +62,7 @@ export { invoiceJson, invoiceJsonText, secondsText } from './invoice-json.ts';
 
 // Jobs, the plain path: route and admit, dispatch from the customer's queue, complete or fail.
 export type { BlockReason, JobRequest, RouteDecision, RouteReason, Unblock } from './router.ts';
-export { BLOCK_REASONS, canDispatch, dispatchHeld, submit } from './router.ts';
+export { BLOCK_REASONS, canDispatch, dispatchHeld, submit, withdrawHeld } from './router.ts';
 export type { CompletedJob, Completion } from './usage.ts';
 export { complete, fail, usageEventOf } from './usage.ts';
 export type { UsageEvent } from './meter.ts';

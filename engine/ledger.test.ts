@@ -16,6 +16,7 @@ import {
   subscribeCustomer,
   submit,
   tick,
+  withdrawHeld,
 } from './index.ts';
 import { DAY, HOUR, SECOND, catalog, t } from './test/fixtures.ts';
 
@@ -218,6 +219,23 @@ describe('ledger scenarios', () => {
     const flexAccount = accountOf(flex, 'f');
     const flexStarts = Array.from({ length: 4 }, () => submit(catalog, flexAccount, { jobType: grid, mode: 'fast' }, at));
     expect(flexStarts[3]).toMatchObject({ mode: 'blocked', reason: 'concurrency_limit' });
+  });
+
+  it('a withdrawn held job frees its queue place and charges or counts nothing', () => {
+    const state = createEngine(catalog);
+    subscribeCustomer(state, 'c', 'standard', 'month', t('2026-01-01T00:00:00Z'));
+    const account = accountOf(state, 'c');
+    const grid = jobTypeOf(catalog, 'image_grid');
+    const at = t('2026-01-02T00:00:00Z');
+    for (let index = 0; index < 13; index += 1) submit(catalog, account, { jobType: grid, mode: 'fast' }, at);
+    expect(submit(catalog, account, { jobType: grid, mode: 'fast' }, at)).toMatchObject({ reason: 'queue_full' });
+    const before = { balanceMs: account.balanceMs, fastJobs: account.fastJobs, failedJobs: account.failedJobs, blockedJobs: account.blockedJobs };
+    withdrawHeld(account);
+    expect(submit(catalog, account, { jobType: grid, mode: 'fast' }, at)).toMatchObject({ mode: 'fast', start: 'queued' });
+    expect({ balanceMs: account.balanceMs, fastJobs: account.fastJobs, failedJobs: account.failedJobs, blockedJobs: account.blockedJobs }).toEqual(before);
+    expect(accountInvariantErrors(account)).toEqual([]);
+    const idle = accountOf(state, 'idle');
+    expect(() => withdrawHeld(idle)).toThrow('router: no held job for idle');
   });
 
   it('relax priority is the relax time used this cycle, reset at renewal', () => {

@@ -205,6 +205,18 @@ export function dispatchHeldByHandle(state: EngineState, handle: number, mode: M
   dispatchHeldRecord(state.store, handle, mode);
 }
 
+/**
+ * A held job leaves the customer's queue without running (the customer cancelled it): its queue
+ * place is freed; nothing is charged or counted. A dispatched job that is cancelled goes through
+ * `fail` instead, which frees its slot.
+ */
+export function withdrawHeld(account: Account): void {
+  const hot = account.store.hot;
+  const base = hotBase(account.handle);
+  if (hot[base + H.held]! <= 0) throw new Error(`router: no held job for ${account.customerId}`);
+  hot[base + H.held] = hot[base + H.held]! - 1;
+}
+
 /** Whether a job of `mode` may be dispatched now under the plan's concurrency limit. */
 export function canDispatch(account: Account, mode: Mode): boolean {
   const plan = account.plan;

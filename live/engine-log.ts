@@ -29,6 +29,7 @@ import {
   jobTypeOf,
   submit,
   subscribeCustomer,
+  withdrawHeld,
 } from '../engine/index.ts';
 import type { Database, Sql } from './store/database.ts';
 
@@ -37,7 +38,7 @@ export type EngineInput =
   | { readonly kind: 'cancel'; readonly customerId: string }
   | { readonly kind: 'topup'; readonly customerId: string; readonly purchaseId: string; readonly hours: number }
   | { readonly kind: 'submit'; readonly customerId: string; readonly jobId: string; readonly jobType: string; readonly mode: Mode }
-  | { readonly kind: 'dispatch'; readonly customerId: string; readonly jobId: string; readonly mode: Mode }
+  | { readonly kind: 'dispatch' | 'withdraw'; readonly customerId: string; readonly jobId: string; readonly mode: Mode }
   | { readonly kind: 'complete'; readonly customerId: string; readonly jobId: string; readonly mode: Mode; readonly gpuMs: number }
   | { readonly kind: 'fail'; readonly customerId: string; readonly jobId: string; readonly mode: Mode };
 
@@ -59,6 +60,9 @@ export function applyInput(state: EngineState, input: EngineInput, at: number): 
       return submit(catalog, accountOf(state, input.customerId), { jobType: jobTypeOf(catalog, input.jobType), mode: input.mode }, at);
     case 'dispatch':
       dispatchHeld(accountOf(state, input.customerId), input.mode);
+      return null;
+    case 'withdraw':
+      withdrawHeld(accountOf(state, input.customerId));
       return null;
     case 'complete':
       return complete(catalog, accountOf(state, input.customerId), { jobId: input.jobId, mode: input.mode }, input.gpuMs, at);

@@ -56,7 +56,7 @@ export function compareReady(a: ReadyJob, b: ReadyJob): number {
 
 export class Executor {
   private readonly ready: ReadyJob[] = [];
-  private readonly running = new Map<string, { job: ReadyJob; kill: () => void; done: Promise<void> }>();
+  private readonly running = new Map<string, { job: ReadyJob; kill: (reason?: string) => void; done: Promise<void> }>();
   private slotsInUse = 0;
   private stopped = false;
 
@@ -106,6 +106,8 @@ export class Executor {
     const startedAt = this.now();
     const clock = performance.now();
     let killed = false;
+    /** Why the job was stopped on purpose (a cancellation), which then is its error. */
+    let stopReason: string | null = null;
     let kill = (): void => {
       killed = true; // stopped before its process started: it never will
     };
@@ -141,7 +143,8 @@ export class Executor {
       const wallMs = Math.max(0, Math.round(performance.now() - clock));
       const accounted = onGpu && pid !== undefined ? await accountedGpuMs(this.nvidiaSmi!, pid) : null;
       const gpuMs = accounted ?? wallMs;
-      const outcome: JobOutcome = { ok: result.ok, gpuMs, startedAt, finishedAt: startedAt + wallMs, output: result.ok ? output : null, error: result.error };
+      const error = !result.ok && stopReason !== null ? stopReason : result.error;
+      const outcome: JobOutcome = { ok: result.ok, gpuMs, startedAt, finishedAt: startedAt + wallMs, output: result.ok ? output : null, error };
       this.slotsInUse -= slots;
       try {
         await this.hooks.finished(job, outcome);
@@ -150,7 +153,31 @@ export class Executor {
         this.pump();
       }
     })();
-    this.running.set(job.jobId, { job, kill: () => kill(), done });
+    this.running.set(job.jobId, {
+      job,
+      kill: (reason) => {
+        stopReason = reason ?? null;
+        kill();
+      },
+      done,
+    });
+  }
+
+  /**
+   * Takes a job back: one waiting for a GPU leaves the queue (`removed`: the caller fails it in
+   * the engine); a running one is killed and finishes as failed with `reason` as its error, through
+   * the `finished` hook (`killed`, with the promise of that). Null when the job is not here.
+   */
+  cancel(jobId: string, reason: string): { kind: 'removed'; job: ReadyJob } | { kind: 'killed'; done: Promise<void> } | null {
+    const index = this.ready.findIndex((job) => job.jobId === jobId);
+    if (index !== -1) {
+      const [job] = this.ready.splice(index, 1);
+      return { kind: 'removed', job: job! };
+    }
+    const entry = this.running.get(jobId);
+    if (entry === undefined) return null;
+    entry.kill(reason);
+    return { kind: 'killed', done: entry.done };
   }
 
   /** Resolves when no job is ready or running. */

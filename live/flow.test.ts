@@ -173,6 +173,33 @@ describe.each(BACKENDS)('live flow on $name', (backend) => {
     expect((await call('POST', '/v1/jobs', { job_type: 'variation', mode: 'fast' })).status).toBe(202);
   });
 
+  it('cancels jobs that have not finished, held, waiting for a GPU or running, billing none; a finished one is 409', async () => {
+    await service.executor.idle();
+    const before = (await call('GET', '/v1/usage')).body;
+    const jobs: string[] = [];
+    for (let index = 0; index < 5; index += 1) jobs.push((await call('POST', '/v1/jobs', { job_type: 'variation', mode: 'fast', params: { ms: 3000 } })).body.job_id);
+    for (let attempt = 0; attempt < 100 && service.executor.active < 2; attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const statuses = async () => Promise.all(jobs.map(async (id) => (await call('GET', `/v1/jobs/${id}`)).body.status as string));
+    expect(await statuses()).toEqual(['running', 'running', 'ready', 'queued', 'queued']); // 2 GPU slots, Basic runs 3 at once
+    const cancelled = { status: 200, body: { status: 'failed', error: 'cancelled', charged_seconds: null, usage_event_id: null } };
+    expect(await call('DELETE', `/v1/jobs/${jobs[3]}`)).toMatchObject(cancelled); // held
+    expect(await call('DELETE', `/v1/jobs/${jobs[2]}`)).toMatchObject(cancelled); // waiting for a GPU: the held one behind it moves up
+    expect(await statuses()).toEqual(['running', 'running', 'failed', 'failed', 'ready']);
+    const stranger = (await call('POST', '/v1/customers', { email: 'cy@example.com', name: 'Cy' }, ADMIN)).body;
+    expect((await call('DELETE', `/v1/jobs/${jobs[0]}`, undefined, stranger.api_key)).status).toBe(404);
+    expect(await call('DELETE', `/v1/jobs/${jobs[0]}`)).toMatchObject(cancelled); // running: killed
+    expect(await call('DELETE', `/v1/jobs/${jobs[0]}`)).toMatchObject({ status: 409, body: { error: 'the job is failed: only a job that has not finished can be cancelled' } });
+    for (const id of [jobs[1], jobs[4]]) expect(await call('DELETE', `/v1/jobs/${id}`, undefined, ADMIN)).toMatchObject(cancelled);
+    await service.executor.idle();
+    expect(await statuses()).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
+    const after = (await call('GET', '/v1/usage')).body;
+    expect(after.fast_seconds).toBe(before.fast_seconds);
+    expect(after.balance_seconds).toBe(before.balance_seconds);
+    expect(after.jobs.failed - before.jobs.failed).toBe(4); // the withdrawn one never ran
+    expect(await db.query('select job_id from ledger_entries where job_id = any($1::text[]) union all select job_id from usage_outbox where job_id = any($1::text[])', [jobs])).toEqual([]);
+    expect((await call('POST', '/v1/jobs', { job_type: 'variation', mode: 'fast', params: { ms: 10 } })).body.start).toBe('now'); // no slot or queue place left taken
+  });
+
   it('follows plan changes and cancellations made at Dodo (subscription.plan_changed / cancelled)', async () => {
     const dodo = dodoClient({ env: { DODO_PAYMENTS_API_KEY: server.apiKey }, baseURL: server.url, maxRetries: 0 });
     const subscription = [...server.state.subscriptions.values()].find((candidate) => candidate.customer_id === customer.customer_id)!;

@@ -6,6 +6,7 @@
  *                                                          | 402 / 429 {error, reason, way_out}
  *   GET  /v1/jobs[?status=S&limit=N&before=JOB]           -> 200 {jobs, next_before}   (newest first)
  *   GET  /v1/jobs/:id                                     -> 200 job view | 404
+ *   DELETE /v1/jobs/:id                                   -> 200 job view, failed 'cancelled', unbilled | 404 | 409 finished
  *   GET  /v1/jobs/:id/output                              -> 200 the file the job wrote (its media type) | 404 | 409 | 410
  *   GET  /v1/usage                                        -> 200 this cycle's usage
  *   GET  /v1/outbox[?limit=N]                             -> 200 {counts, stuck}   (admin; as `live outbox --json`)
@@ -210,6 +211,8 @@ export class LiveApi {
         if (!/^\d+$/.test(limitText) || limit < 1 || limit > 1000) throw new RequestError(400, 'limit must be a whole number in 1..1000');
         return this.send(response, 200, await this.service.jobs(customerId, { limit, status: url.searchParams.get('status'), before: url.searchParams.get('before') }));
       }
+      const cancelMatch = /^DELETE \/v1\/jobs\/([A-Za-z0-9_]{1,100})$/.exec(route);
+      if (cancelMatch !== null) return this.send(response, 200, await this.service.cancelJob(caller.admin ? null : caller.customerId, cancelMatch[1]!));
       const outputMatch = /^GET \/v1\/jobs\/([A-Za-z0-9_]{1,100})\/output$/.exec(route);
       if (outputMatch !== null) {
         const file = await this.service.jobOutput(caller.admin ? null : caller.customerId, outputMatch[1]!);

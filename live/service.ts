@@ -33,7 +33,7 @@ import type { IdMap } from './id-map.ts';
 import { type OutboxSummary, enqueueUsage, outboxSummary } from './outbox.ts';
 import { type Reconciliation, reconcile, reconcileWindow } from './reconcile.ts';
 import type { OutboxSender } from './sender.ts';
-import type { Database } from './store/database.ts';
+import type { Database, Sql } from './store/database.ts';
 import { WebhookHandler, subscriptionView } from './webhook-handler.ts';
 import type { Catalog } from '../engine/index.ts';
 
@@ -112,6 +112,8 @@ function jobView(row: Record<string, unknown>): JobView {
   };
 }
 const DECISION_SAMPLES = 100_000;
+/** The error of a cancelled job. */
+export const CANCELLED = 'cancelled';
 
 function hashKey(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex');
@@ -327,6 +329,44 @@ export class LiveService {
     );
     const page = rows.slice(0, query.limit).map(jobView);
     return { jobs: page, next_before: rows.length > query.limit ? page[page.length - 1]!.job_id : null };
+  }
+
+  /**
+   * Cancels a job that has not finished, with the engine's failure path (nothing billed): a job
+   * held in the customer's queue leaves it (`withdraw`), one waiting for a GPU leaves the executor
+   * (`fail`), a running one is killed (`fail` when its process ends). Resolves to the job's view
+   * once it is settled; a finished job is 409.
+   */
+  async cancelJob(customerId: string | null, jobId: string): Promise<JobView> {
+    const view = await this.job(customerId, jobId);
+    if (view === null) throw new RequestError(404, 'no such job');
+    const owner = view.customer_id;
+    // A promise returned from the section would be adopted by it, and the killed job's `finished`
+    // waits for this section to end: the promise travels in an object.
+    const killed = await this.engine.exclusive(async (): Promise<{ done: Promise<void> } | null> => {
+      const at = this.now();
+      const held = this.held.get(owner) ?? [];
+      const index = held.findIndex((job) => job.jobId === jobId);
+      if (index !== -1) {
+        const [job] = held.splice(index, 1);
+        await this.engine.apply({ kind: 'withdraw', customerId: owner, jobId, mode: job!.mode }, at, (sql) => this.markCancelled(sql, jobId, at)).committed;
+        this.params.delete(jobId);
+        return null;
+      }
+      const taken = this.executor.cancel(jobId, CANCELLED);
+      if (taken === null) throw new RequestError(409, `the job is ${(await this.job(null, jobId))!.status}: only a job that has not finished can be cancelled`);
+      if (taken.kind === 'killed') return { done: taken.done }; // its `finished` records the failure, after this section
+      await this.engine.apply({ kind: 'fail', customerId: owner, jobId, mode: taken.job.mode }, at, (sql) => this.markCancelled(sql, jobId, at)).committed;
+      this.params.delete(jobId);
+      await this.dispatchHeld(owner, at);
+      return null;
+    });
+    if (killed !== null) await killed.done;
+    return (await this.job(null, jobId))!;
+  }
+
+  private async markCancelled(sql: Sql, jobId: string, at: number): Promise<void> {
+    await sql.query(`update jobs set status = 'failed', finished_at = $2, error = $3 where job_id = $1`, [jobId, at, CANCELLED]);
   }
 
   /** The file a succeeded job wrote, for `GET /v1/jobs/:id/output`; a RequestError says why there is none. */
