@@ -200,6 +200,39 @@ describe('npx tsx engine rate', () => {
     expect(strict.stdout).toBe(run.stdout); // the output is still written, then the exit code says it was not clean
   });
 
+  it('drops a repeated event_id across all events, whatever their event name or mode, as Dodo does (the first counts)', () => {
+    const subscriptions = 'customer_id,plan,interval,started_at\ncus_a,pro,month,2026-01-01T00:00:00Z\n';
+    const relax = (id: string, at: string) => usage(id, 'cus_a', at, 100).replace('"mode":"fast"', '"mode":"relax"');
+    const image = (id: string, at: string) => `{"event_id":"${id}","customer_id":"cus_a","event_name":"image.count","timestamp":"${at}","metadata":{"images":4}}`;
+    const fast = (id: string, at: string) => usage(id, 'cus_a', at, 100);
+    const none = { duplicate: 0, other_event_name: 0, meter_filter: 0, before_subscription: 0, no_subscription: 0, after_window: 0 };
+    const cases = [
+      { name: 'relax first, then fast', lines: [relax('job_1:gpu', '2026-01-10T00:00:00Z'), fast('job_1:gpu', '2026-01-11T00:00:00Z')], fastSeconds: 0, ignored: { duplicate: 1, meter_filter: 1 } },
+      { name: 'another event name first', lines: [image('job_1:gpu', '2026-01-10T00:00:00Z'), fast('job_1:gpu', '2026-01-11T00:00:00Z')], fastSeconds: 0, ignored: { duplicate: 1, other_event_name: 1 } },
+      { name: 'fast first, then relax', lines: [fast('job_1:gpu', '2026-01-10T00:00:00Z'), relax('job_1:gpu', '2026-01-11T00:00:00Z')], fastSeconds: 100, ignored: { duplicate: 1 } },
+      { name: 'fast first, then another name', lines: [fast('job_1:gpu', '2026-01-10T00:00:00Z'), image('job_1:gpu', '2026-01-11T00:00:00Z')], fastSeconds: 100, ignored: { duplicate: 1 } },
+      // Input order decides, not time: the relax line comes first, so the earlier fast one is the repeat.
+      { name: 'relax first in the file, later in time', lines: [relax('job_1:gpu', '2026-01-12T00:00:00Z'), fast('job_1:gpu', '2026-01-11T00:00:00Z')], fastSeconds: 0, ignored: { duplicate: 1, meter_filter: 1 } },
+      {
+        name: 'ids distinct across names',
+        lines: [relax('job_1:gpu', '2026-01-10T00:00:00Z'), image('img_1', '2026-01-10T00:00:00Z'), fast('job_2:gpu', '2026-01-11T00:00:00Z')],
+        fastSeconds: 100,
+        ignored: { other_event_name: 1, meter_filter: 1 },
+      },
+    ];
+    for (const { name, lines, fastSeconds, ignored } of cases) {
+      // As written (the byte scanner reads the lines), and with spaces (the text path reads them).
+      for (const text of [lines.join('\n'), lines.map((line) => line.replace(/":/g, '": ')).join('\n')]) {
+        const paths = files({ 's.csv': subscriptions, 'e.jsonl': text });
+        const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', paths['s.csv']!, '--events', paths['e.jsonl']!, '--json']);
+        expect(run.code, name).toBe(0);
+        const output = JSON.parse(run.stdout) as { invoices: InvoiceJson[]; ignored_events: Record<string, number> };
+        expect(output.ignored_events, name).toEqual({ ...none, ...ignored });
+        expect(output.invoices.map((invoice) => invoice.fast_seconds), name).toEqual([fastSeconds]);
+      }
+    }
+  });
+
   it('refuses a repeated CSV column and seconds too large to sum exactly, with file and line', () => {
     const paths = files({
       's.csv': 'customer_id,plan,interval,started_at,plan\ncus_a,pro,month,2026-01-01T00:00:00Z,basic\n',

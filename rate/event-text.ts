@@ -14,16 +14,31 @@ import { filterHolds } from '../engine/meter.ts';
 /** The most GPU seconds one usage event may carry: totals of millions of them stay exact integer ms. */
 export const MAX_EVENT_SECONDS = 1_000_000_000;
 
-/** Why a valid line is not an event the meter counts. */
-export type SkippedLine = 'other_event_name' | 'meter_filter';
+/**
+ * A valid line the meter does not count: another event name, or its filter leaves it out. It is
+ * still an event Dodo ingested, so its `event_id` is taken: a later event with that id is a
+ * duplicate, whatever its name.
+ */
+export interface SkippedLine {
+  readonly skipped: 'other_event_name' | 'meter_filter';
+  readonly eventId: string;
+  readonly eventName: string;
+}
 
-/** Valid lines the meter does not count, by reason, and the first near misses of its event name. */
-export interface SkippedLines extends Record<SkippedLine, number> {
+/**
+ * Valid lines not passed on as events, by reason (each line under one): a repeated event_id
+ * (checked first, over all valid lines), another event name, the meter's filter; and the first
+ * near misses of its event name.
+ */
+export interface SkippedLines {
+  duplicate: number;
+  other_event_name: number;
+  meter_filter: number;
   readonly nameHints: EventNameHint[];
 }
 
 export function noSkippedLines(): SkippedLines {
-  return { other_event_name: 0, meter_filter: 0, nameHints: [] };
+  return { duplicate: 0, other_event_name: 0, meter_filter: 0, nameHints: [] };
 }
 
 /** Lines of near-miss event names kept for the hint. */
@@ -53,10 +68,6 @@ function isNearMiss(name: string, meterName: string): boolean {
   return previous[b.length]! <= 2;
 }
 
-/** The event name of a line `eventFromText` found to be of another name (it parsed as JSON then). */
-export function eventNameOf(raw: string): string {
-  return String((JSON.parse(raw) as { event_name: unknown }).event_name);
-}
 import type { InputIssue } from '../scenarios/errors.ts';
 import { type InstantRange, PLAUSIBLE_INSTANTS, instantProblem } from './instants.ts';
 
@@ -64,7 +75,7 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
-/** Validates one parsed JSONL line; returns the event or pushes issues and returns null. */
+/** Validates one parsed JSONL line; returns the event, or the line the meter does not count, or pushes issues and returns null. */
 function eventFromLine(value: unknown, catalog: Catalog, file: string, line: number, issues: InputIssue[], range: InstantRange): RerateEvent | SkippedLine | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     issues.push({ file, line, message: 'expected a JSON object (one usage event per line)' });
@@ -77,7 +88,9 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
       issues.push({ file, line, path: field, message: `expected a non-empty string, got ${describe(event[field])}` });
     }
   }
-  if (issues.length === before && event.event_name !== catalog.meterEventName) return 'other_event_name';
+  if (issues.length === before && event.event_name !== catalog.meterEventName) {
+    return { skipped: 'other_event_name', eventId: event.event_id as string, eventName: event.event_name as string };
+  }
   const at = typeof event.timestamp === 'string' ? parseIsoMs(event.timestamp) : null;
   if (at === null) issues.push({ file, line, path: 'timestamp', message: `expected an ISO-8601 timestamp with a zone, got ${describe(event.timestamp)}` });
   const outside = at === null ? null : instantProblem(at, range);
@@ -89,7 +102,9 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
   }
   const record = metadata as Record<string, unknown>;
   const filter = catalog.meter.filter;
-  if (filter && issues.length === before && !filterHolds(filter, record as Record<string, MetadataValue>)) return 'meter_filter';
+  if (filter && issues.length === before && !filterHolds(filter, record as Record<string, MetadataValue>)) {
+    return { skipped: 'meter_filter', eventId: event.event_id as string, eventName: catalog.meterEventName };
+  }
   const seconds = record[catalog.meterKey];
   const path = `metadata.${catalog.meterKey}`;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
@@ -116,8 +131,10 @@ function eventFromLine(value: unknown, catalog: Catalog, file: string, line: num
 /**
  * Reads one line of a usage export (trimmed, not empty) the general way, for the lines the byte
  * scanner leaves (usage-byte-scanner.ts): JSON.parse and field checks. `last`: the line ends the file
- * without a line break (a truncated write, if it is not JSON). Returns the event, why the meter
- * does not count it (another event name, or its filter), or null after recording the line's problems.
+ * without a line break (a truncated write, if it is not JSON). Returns the event, the line the
+ * meter does not count (another event name, or its filter) with its event id, or null after
+ * recording the line's problems. Whether the event id was taken by an earlier line is for the
+ * caller to decide: it reads the lines in order.
  */
 export function eventFromText(
   raw: string,

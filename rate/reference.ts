@@ -7,7 +7,10 @@
  * 1. Read the catalog (scenarios/catalog-schema.ts), the subscriptions, top-up purchases and plan
  *    changes (inputs.ts) and the usage export, line by line (text-export.ts); collect every
  *    problem with its file and line.
- * 2. Keep the events the catalog's meter counts (its event name and filter); count the others.
+ * 2. Drop every line whose event_id an earlier valid line took, whatever its event name or
+ *    metadata (Dodo ignores a later event with an id it has, across all the business's events);
+ *    of the rest, keep the events the catalog's meter counts (its event name and filter); count
+ *    the others, each line under one reason.
  * 3. Replay them with the subscriptions, purchases and changes (`rerate`), as the application
  *    would route them, or as metered (Dodo's invoice).
  */

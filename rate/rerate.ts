@@ -12,7 +12,10 @@
  * - the seconds are charged as they are (they already include any turbo multiplier);
  * - `metadata.job_type`, when present, selects the job type (it decides Relax eligibility);
  *   otherwise the catalog's first job type is used;
- * - a repeated `event_id` is ignored (the first one in input order counts), as Dodo does;
+ * - a repeated `event_id` is ignored (the first one in input order counts), as Dodo does, over
+ *   every event of the export: one the meter does not count (another event name, or left out by
+ *   its filter) takes its id too. The export readers apply this before they drop those
+ *   (text-export.ts, rate/fast/); `rerate` and `Rerater.add` only see the events the meter counts;
  * - at one instant: subscriptions first, then purchases, then events in (event_id, input) order,
  *   then plan changes (upgrades, downgrades, cancellations);
  * - the rating window ends at `endAt` when given, else at the end of the UTC day of the export's
@@ -458,6 +461,7 @@ export function rerate(
   options: RerateOptions = {},
 ): RerateResult {
   // The first event of an event_id in input order counts, as Dodo keeps the first it received.
+  // (Events the meter does not count are not given here: the readers drop repeats of their ids.)
   const seen = new Set<string>();
   const kept: number[] = [];
   events.forEach((event, index) => {

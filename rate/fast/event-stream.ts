@@ -1,6 +1,7 @@
 /**
  * A time-ordered export's events on their way to the rater: in input order, the first of each
- * event_id only (EventIdSet), in batches, each customer numbered in the order the stream first
+ * event_id only (EventIdSet, over every valid line: the lines the meter does not count take their
+ * ids too, as Dodo ingests them), in batches, each customer numbered in the order the stream first
  * meets it (event-batch.ts; customers are looked up a group at a time, see PendingKeys). The
  * first event earlier than one already passed on stops the stream (`ordered` false): the caller
  * then re-rates the export sorted. Used by the thread that reads the export, whichever it is
@@ -51,10 +52,14 @@ export class EventStream implements UsageSink {
     expectedEvents: number,
     range: InstantRange = PLAUSIBLE_INSTANTS,
   ) {
-    // Ids out of ascending order: the ids before come from reading the export again up to there.
+    // Ids out of ascending order: the ids before come from reading the export again up to there
+    // (every line given to the set so far took a new id, skipped lines included).
     const history = (count: number, table: ByteKeyTable) => {
-      const sink: UsageSink = { event: (bytes, idStart, idEnd) => void table.add(bytes, idStart, idEnd) };
-      readUsageExport(eventsFile, catalog, [], sink, { maxEvents: count, range });
+      const sink: UsageSink = {
+        event: (bytes, idStart, idEnd) => void table.add(bytes, idStart, idEnd),
+        skippedLine: (bytes, idStart, idEnd) => table.add(bytes, idStart, idEnd) >= 0,
+      };
+      readUsageExport(eventsFile, catalog, [], sink, { maxLines: count, range });
     };
     this.eventIds = new EventIdSet(history, expectedEvents);
     this.batch = new EventBatchBuilder(BATCH_EVENTS, (bytes) => target.lend(bytes));
@@ -76,6 +81,14 @@ export class EventStream implements UsageSink {
     this.pending.add(bytes, customerStart, customerEnd);
     if (this.pending.full || batch.full) this.numberCustomers();
     if (batch.full) this.target.add(batch.take());
+  }
+
+  /**
+   * A line the meter does not count takes its id (false: taken already). Once the export is out
+   * of time order nothing is kept: it is read again and rated sorted.
+   */
+  skippedLine(bytes: Buffer, idStart: number, idEnd: number): boolean {
+    return !this.ordered || this.eventIds.add(bytes, idStart, idEnd);
   }
 
   /** Hands over the batch still being filled (at the end of the export). */

@@ -2,8 +2,9 @@
  * `rateFiles`: the inputs of `engine rate` read, validated and re-rated, fast enough for exports
  * of millions of events (bench/engine-bench.ts measures it).
  *
- * - The export is read as bytes (usage-export-reader.ts); repeated event_ids are dropped
- *   (EventIdSet: the first in input order counts); events travel in batches (event-batch.ts) to
+ * - The export is read as bytes (usage-export-reader.ts); repeated event_ids are dropped over
+ *   every valid line, those the meter does not count included, as Dodo does (EventIdSet: the
+ *   first in input order counts); events travel in batches (event-batch.ts) to
  *   one BatchRater, which drives the engine by account handle.
  * - A large export is read on another thread while this one rates (read-worker.ts): reading and
  *   rating each take a core. A small one is read here, batch after batch.
@@ -78,6 +79,7 @@ interface RateInputs {
 interface ExportRead {
   readonly issues: readonly InputIssue[];
   readonly ordered: boolean;
+  /** Events the meter counts dropped as repeats (the skipped lines' repeats are in `skipped`). */
   readonly duplicates: number;
   readonly skipped: SkippedLines;
 }
@@ -113,13 +115,13 @@ function rateFilesUnbounded(files: RateFiles, options: FastRateOptions): RerateR
     } catch (error) {
       // Rated too far while reading: bad input anywhere comes first, as the plain path reads it all first.
       if (!(error instanceof RerateTooLarge)) throw error;
-      readUsageExport(files.events, catalog, issues, { event() {} }, { range });
+      readUsageExport(files.events, catalog, issues, { event() {}, skippedLine: () => true }, { range });
       if (issues.length > 0) throw new InputError(issues);
       throw error;
     }
     issues.push(...read.issues);
     if (issues.length > 0) throw new InputError(issues);
-    return read.ordered ? rater.finish({ ...read.skipped, duplicate: read.duplicates }) : rateSorted(files.events, inputs);
+    return read.ordered ? rater.finish({ ...read.skipped, duplicate: read.skipped.duplicate + read.duplicates }) : rateSorted(files.events, inputs);
   } finally {
     reader?.close();
   }
@@ -169,10 +171,14 @@ function readOnThread(reader: ReaderThread, rater: BatchRater): ExportRead {
   }
 }
 
-/** Every unique event of an export, in input order, as columns (the sorted re-rating's input). */
+/**
+ * Every unique event of an export, in input order, as columns (the sorted re-rating's input).
+ * The lines the meter does not count take their ids in the same table, in input order.
+ */
 class EventCollector implements UsageSink {
-  /** Unique event k's id is key k. */
+  /** Every id taken; event k's id is key idKeys[k]. */
   readonly eventIds: ByteKeyTable;
+  readonly idKeys: number[] = [];
   /** The customers of the events, by key bytes, numbered in the order first met (an event keeps its customer's number). */
   readonly customerKeys = new ByteKeyTable(1 << 16);
   readonly customers: number[] = [];
@@ -186,15 +192,21 @@ class EventCollector implements UsageSink {
   }
 
   event(bytes: Buffer, idStart: number, idEnd: number, customerStart: number, customerEnd: number, at: number, gpuMs: number, jobType: number): void {
-    if (this.eventIds.add(bytes, idStart, idEnd) < 0) {
+    const idKey = this.eventIds.add(bytes, idStart, idEnd);
+    if (idKey < 0) {
       this.duplicates += 1;
       return;
     }
+    this.idKeys.push(idKey);
     const customer = this.customerKeys.add(bytes, customerStart, customerEnd);
     this.customers.push(customer >= 0 ? customer : -1 - customer);
     this.at.push(at);
     this.gpuMs.push(gpuMs);
     this.jobTypes.push(jobType);
+  }
+
+  skippedLine(bytes: Buffer, idStart: number, idEnd: number): boolean {
+    return this.eventIds.add(bytes, idStart, idEnd) >= 0;
   }
 
   /** Indexes of the events by instant, input order on ties (the sort is stable). */
@@ -211,16 +223,17 @@ function rateSorted(eventsFile: string, inputs: RateInputs): RerateResult {
   const rater = new BatchRater(inputs.catalog, inputs.subscriptions, inputs.purchases, inputs.customerIds, inputs.options);
   const target = rateAtOnce(rater);
   const batch = new EventBatchBuilder(BATCH_EVENTS, (bytes) => target.lend(bytes));
-  const { eventIds: ids, customerKeys } = events;
+  const { eventIds: ids, idKeys, customerKeys } = events;
   // The collector numbered the customers as the batches do: the first batch names them all.
   const keys = Buffer.from(customerKeys.bytes.buffer, customerKeys.bytes.byteOffset, customerKeys.bytes.byteLength);
   for (let customer = 0; customer < customerKeys.size; customer += 1) {
     batch.nameCustomer(decodeKey(keys, customerKeys.keyStart(customer), customerKeys.keyEnd(customer)));
   }
   for (const index of events.timeOrder()) {
-    batch.push(events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(index), ids.keyEnd(index), events.customers[index]!);
+    const idKey = idKeys[index]!;
+    batch.push(events.at[index]!, events.gpuMs[index]!, events.jobTypes[index]!, ids.bytes, ids.keyStart(idKey), ids.keyEnd(idKey), events.customers[index]!);
     if (batch.full) target.add(batch.take());
   }
   target.add(batch.take());
-  return rater.finish({ ...skipped, duplicate: events.duplicates });
+  return rater.finish({ ...skipped, duplicate: skipped.duplicate + events.duplicates });
 }

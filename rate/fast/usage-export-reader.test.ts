@@ -21,23 +21,39 @@ function exportFile(text: string | Buffer): string {
   return file;
 }
 
-/** The byte reader's events as the text reader reports them. */
+/**
+ * The byte reader's events as the text reader reports them: the sink drops repeated ids with a
+ * Set, over events and skipped lines alike, and its repeats are added to the reader's.
+ */
 function readBytes(file: string, chunkBytes?: number): { events: RerateEvent[]; issues: InputIssue[]; skipped: SkippedLines } {
   const events: RerateEvent[] = [];
   const issues: InputIssue[] = [];
   const ids = jobTypeIds(catalog);
+  const taken = new Set<string>();
+  const take = (bytes: Buffer, idStart: number, idEnd: number) => {
+    const id = decodeKey(bytes, idStart, idEnd);
+    if (taken.has(id)) return false;
+    taken.add(id);
+    return true;
+  };
+  let repeats = 0;
   const skipped = readUsageExport(
     file,
     catalog,
     issues,
     {
       event(bytes, idStart, idEnd, customerStart, customerEnd, at, gpuMs, jobType) {
+        if (!take(bytes, idStart, idEnd)) {
+          repeats += 1;
+          return;
+        }
         events.push({ eventId: decodeKey(bytes, idStart, idEnd), customerId: decodeKey(bytes, customerStart, customerEnd), at, gpuMs, jobType: jobType === 0 ? null : ids[jobType - 1]! });
       },
+      skippedLine: take,
     },
     { chunkBytes },
   );
-  return { events, issues, skipped };
+  return { events, issues, skipped: { ...skipped, duplicate: skipped.duplicate + repeats } };
 }
 
 function readText(file: string): { events: RerateEvent[]; issues: InputIssue[]; skipped: SkippedLines } {
@@ -63,7 +79,7 @@ describe('readUsageExport (bytes) agrees with readEvents (text)', () => {
   it('on bytes that are not UTF-8 and lines longer than a chunk', () => {
     const long = `{"event_id":"${'x'.repeat(5000)}","customer_id":"cus_a","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{"gpu_seconds":1,"mode":"fast"}}`;
     const broken = Buffer.concat([Buffer.from('{"event_id":"a\xff'), Buffer.from([0xc3]), Buffer.from('","customer_id":"c","event_name":"gpu.fast_seconds","timestamp":"2026-01-01T00:00:00Z","metadata":{"gpu_seconds":1,"mode":"fast"}}\n')]);
-    const file = exportFile(Buffer.concat([Buffer.from(`${long}\n`), broken, Buffer.from(`${long}`)]));
+    const file = exportFile(Buffer.concat([Buffer.from(`${long}\n`), broken, Buffer.from(long.replace('"x', '"y'))]));
     expect(readBytes(file, 64)).toEqual(readText(file));
     expect(readBytes(file, 64).events).toHaveLength(3);
   });
