@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type RateFiles, type RateOptions, rateFilesPlainly } from '../reference.ts';
+import type { RerateResult } from '../rerate.ts';
 import { rateFiles } from './rate-files.ts';
 
 const CATALOG = 'scenarios/catalogs/basic-relax.yaml';
@@ -19,6 +20,7 @@ const subscription = fc.record({ plan: fc.constantFrom(...PLANS), annual: fc.boo
 const purchase = fc.record({ customer: fc.constantFrom(...CUSTOMERS), hours: fc.integer({ min: 1, max: 40 }), hour: fc.nat({ max: 24 * 80 }) });
 const event = fc.record({
   id: fc.oneof({ weight: 5, arbitrary: fc.nat({ max: 400 }).map((n) => `job_${n}:gpu`) }, { weight: 1, arbitrary: fc.constantFrom('é:gpu', 'x"y', '\ud800') }),
+  name: fc.constantFrom('gpu.fast_seconds', 'gpu.fast_seconds', 'gpu.fast_seconds', 'gpu.fast_seconds', 'image.count', 'GPU.FAST_SECONDS'),
   customer: fc.constantFrom(...CUSTOMERS),
   minute: fc.nat({ max: 60 * 24 * 100 }),
   ms: fc.integer({ min: 0, max: 40 * HOUR }),
@@ -36,7 +38,12 @@ const change = fc.record({
 const trace = fc.record({
   subscriptions: fc.dictionary(fc.constantFrom(...CUSTOMERS.slice(0, 5)), subscription),
   purchases: fc.array(purchase, { maxLength: 6 }),
-  events: fc.array(event, { maxLength: 120 }),
+  // Echoes first: events drawn as any other, each with the id of a later one, whatever either's
+  // event name or mode (any valid line takes its id; the first counts).
+  events: fc.tuple(fc.array(event, { maxLength: 120 }), fc.array(fc.tuple(fc.nat(), event), { maxLength: 4 })).map(([events, echoes]) => [
+    ...echoes.map(([of, echo]) => (events.length === 0 ? echo : { ...echo, id: events[of % events.length]!.id })),
+    ...events,
+  ]),
   changes: fc.array(change, { maxLength: 4 }),
   ordered: fc.boolean(),
   asMetered: fc.boolean(),
@@ -53,15 +60,6 @@ function files(value: Trace): RateFiles {
     subscriptions.push(`${customer},${plan[0]},${annual && plan[1] ? 'year' : 'month'},${new Date(START + hour * HOUR).toISOString()}`);
   }
   const purchases = ['customer_id,product,quantity,purchased_at', ...value.purchases.map((p) => `${p.customer},topup,${p.hours},${new Date(START + p.hour * HOUR).toISOString()}`)];
-  const events = value.events.map((e) => ({ ...e, at: START + e.minute * 60_000 }));
-  if (value.ordered) events.sort((a, b) => a.at - b.at);
-  const lines = events.map((e) => {
-    const metadata: Record<string, unknown> = { gpu_seconds: e.ms / 1000 };
-    if (e.mode !== null) metadata.mode = e.mode;
-    if (e.jobType !== null) metadata.job_type = e.jobType;
-    const line = JSON.stringify({ event_id: e.id, customer_id: e.customer, event_name: 'gpu.fast_seconds', timestamp: new Date(e.at).toISOString(), metadata });
-    return e.spaced === 0 ? line.replace(/":/g, '": ') : line; // some lines only the text path reads
-  });
   const changes = [
     'customer_id,action,plan,interval,at',
     ...value.changes.map((c) => `${c.customer},${c.action},${c.action === 'cancel' ? '' : c.plan},,${new Date(START + c.hour * HOUR).toISOString()}`),
@@ -70,27 +68,85 @@ function files(value: Trace): RateFiles {
   writeFileSync(paths.subscriptions, `${subscriptions.join('\n')}\n`);
   writeFileSync(paths.purchases, `${purchases.join('\n')}\n`);
   writeFileSync(paths.changes, `${changes.join('\n')}\n`);
-  writeFileSync(paths.events, lines.join('\n'));
+  writeFileSync(paths.events, exportText(value));
   return { catalog: CATALOG, ...paths };
+}
+
+/** The trace's usage export: one line per event, in file order. */
+function exportText(value: Trace): string {
+  const lines = inFileOrder(value).map((e) => {
+    const metadata: Record<string, unknown> = { gpu_seconds: e.ms / 1000 };
+    if (e.mode !== null) metadata.mode = e.mode;
+    if (e.jobType !== null) metadata.job_type = e.jobType;
+    const line = JSON.stringify({ event_id: e.id, customer_id: e.customer, event_name: e.name, timestamp: new Date(START + e.minute * 60_000).toISOString(), metadata });
+    return e.spaced === 0 ? line.replace(/":/g, '": ') : line; // some lines only the text path reads
+  });
+  return lines.join('\n');
+}
+
+/** The trace's events in the order its export lists them: as drawn, or by instant when `ordered`. */
+function inFileOrder(value: Trace): Trace['events'] {
+  return value.ordered ? [...value.events].sort((a, b) => a.minute - b.minute) : value.events;
 }
 
 function options(value: Trace): RateOptions {
   return { asMetered: value.asMetered, endAt: value.endDay === null ? null : START + value.endDay * 24 * HOUR };
 }
 
+/** Whether the catalog's meter counts the event (its name, and its filter: mode fast or turbo). */
+function metered(e: Trace['events'][number]): boolean {
+  return e.name === 'gpu.fast_seconds' && (e.mode === 'fast' || e.mode === 'turbo');
+}
+
+/** Metered events whose id a line the meter does not count took first (not billed, duplicates). */
+function idsTakenBySkippedLines(value: Trace): number {
+  const firstMetered = new Map<string, boolean>();
+  let taken = 0;
+  for (const e of inFileOrder(value)) {
+    const first = firstMetered.get(e.id);
+    if (first === undefined) firstMetered.set(e.id, metered(e));
+    else if (!first && metered(e)) taken += 1;
+  }
+  return taken;
+}
+
 describe('rateFiles (the fast path)', () => {
   it('rates in this thread exactly as the plain reference (rate/reference.ts) does', () => {
     let ignored = 0;
+    let taken = 0;
     fc.assert(
       fc.property(trace, (value) => {
         const paths = files(value);
         const reference = rateFilesPlainly(paths, options(value));
         ignored += reference.ignoredEvents.meter_filter;
+        taken += idsTakenBySkippedLines(value);
         expect(rateFiles(paths, { ...options(value), readerThread: false })).toEqual(reference);
       }),
       { numRuns: 150 },
     );
     expect(ignored).toBeGreaterThan(100); // the meter's filter was exercised
+    expect(taken).toBeGreaterThan(20); // and ids taken first by lines the meter does not count
+  });
+
+  it('takes each event_id at its first line, whatever its event name or mode: the lines repeating it change nothing but the duplicate count', () => {
+    fc.assert(
+      fc.property(trace, (value) => {
+        const seen = new Set<string>();
+        const firsts = inFileOrder(value).filter((e) => !seen.has(e.id) && seen.add(e.id) !== undefined);
+        const repeats = value.events.length - firsts.length;
+        const all = files(value);
+        const firstsOnly = { ...all, events: join(dir, `e${traces}-firsts.jsonl`) };
+        writeFileSync(firstsOnly.events, exportText({ ...value, events: firsts, ordered: false }));
+        const once = rateFilesPlainly(firstsOnly, options(value));
+        // The same result, but for the duplicates and the lines of the event name hints (lines were removed).
+        const comparable = (result: RerateResult) => ({ ...result, eventNameHints: result.eventNameHints.map((hint) => hint.eventName) });
+        const expected = comparable({ ...once, ignoredEvents: { ...once.ignoredEvents, duplicate: once.ignoredEvents.duplicate + repeats } });
+        expect(once.ignoredEvents.duplicate).toBe(0);
+        expect(comparable(rateFilesPlainly(all, options(value)))).toEqual(expected);
+        expect(comparable(rateFiles(all, { ...options(value), readerThread: false }))).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('reads on another thread and rates exactly as when it reads in this one', () => {
