@@ -43,7 +43,7 @@ describe('npx tsx engine rate', () => {
   it('re-rates the example export: hard cap blocks, top-ups bill, relax takes the overflow, duplicates ignored', () => {
     const run = engine(['rate', '--catalog', MIDJOURNEY, '--subscriptions', `${EXAMPLE}/subscriptions.csv`, '--events', `${EXAMPLE}/events.jsonl`, '--purchases', `${EXAMPLE}/purchases.csv`, '--json']);
     expect(run.stderr).toBe(
-      'ignored 1 event(s), duplicate: an event_id already seen (the first counts)\n' +
+      'ignored 1 event(s), duplicate: an event_id an earlier event already used, whatever its event name or metadata (the first counts)\n' +
         "ignored 1 event(s), other_event_name: another event name than the catalog meter's\n",
     );
     expect(run.code).toBe(0);

@@ -8,7 +8,7 @@ import { IGNORED_REASONS, type IgnoredReason, type RerateResult } from './rerate
 import type { WindowedResult } from './window.ts';
 
 const REASON_TEXT: Readonly<Record<IgnoredReason, string>> = {
-  duplicate: 'an event_id already seen (the first counts)',
+  duplicate: 'an event_id an earlier event already used, whatever its event name or metadata (the first counts)',
   other_event_name: "another event name than the catalog meter's",
   meter_filter: "left out by the meter's filter (Relax is never billed)",
   before_subscription: "before the customer's subscription starts",
