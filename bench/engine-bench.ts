@@ -229,12 +229,14 @@ function rateInChild(files: readonly string[]): RateChildResult {
 
 /**
  * `engine rate` on a generated time-ordered export of `events` events from `customers`
- * customers over 60 days. Two figures:
+ * customers over 60 days. Three figures:
  * - the rating itself (load + read + validate + rate, as `rateFiles` does it), each run in a
  *   fresh process, so that the generator's strings and any earlier bench's heap are not in it;
  *   the median of RATE_RUNS runs, the range alongside;
  * - the command end to end, as a user runs it: process start, the rating, and the JSON of every
- *   invoice printed (to /dev/null), by wall clock.
+ *   invoice printed (to /dev/null), by wall clock;
+ * - the rating of the same lines with every 4th a Relax line and the event ids in no order, as an
+ *   export of Dodo's events may be: each id, the Relax ones too, goes through the id hash table.
  */
 export function benchRate(events: number, customers: number): BenchFigure[] {
   const dir = mkdtempSync(join(tmpdir(), 'gbl-bench-'));
@@ -245,20 +247,27 @@ export function benchRate(events: number, customers: number): BenchFigure[] {
     for (let index = 0; index < customers; index += 1) {
       subscriptionRows.push(`cus_${index},${PLANS[index % 4]},month,${formatIsoMs(start + index * 1000)}`);
     }
+    // Two exports of the same events: as the simulator writes them (Fast only, ascending ids), and
+    // as Dodo's list may give them: every 4th a Relax line the meter's filter leaves out (its id
+    // still taken), ids in no order (a bijective scramble), so every id goes through the hash table.
     const lines: string[] = [];
+    const mixed: string[] = [];
     for (let index = 0; index < events; index += 1) {
       const at = start + 86_400_000 + Math.floor((index / events) * 60 * 86_400_000);
       const customer = Math.floor(random() * customers);
       const seconds = Math.round(random() * 120_000) / 1000;
-      lines.push(
-        `{"event_id":"job_${index}:gpu","customer_id":"cus_${customer}","event_name":"gpu.fast_seconds","timestamp":"${formatIsoMs(at)}","metadata":{"gpu_seconds":${seconds},"mode":"fast"}}`,
-      );
+      const rest = `"customer_id":"cus_${customer}","event_name":"gpu.fast_seconds","timestamp":"${formatIsoMs(at)}","metadata":{"gpu_seconds":${seconds},"mode":`;
+      lines.push(`{"event_id":"job_${index}:gpu",${rest}"fast"}}`);
+      mixed.push(`{"event_id":"job_${Math.imul(index, 0x9e3779b1) >>> 0}:gpu",${rest}"${index % 4 === 3 ? 'relax' : 'fast'}"}}`);
     }
     const subscriptionsFile = join(dir, 'subscriptions.csv');
     const eventsFile = join(dir, 'events.jsonl');
+    const mixedFile = join(dir, 'events-mixed.jsonl');
     writeFileSync(subscriptionsFile, `${subscriptionRows.join('\n')}\n`);
     writeFileSync(eventsFile, `${lines.join('\n')}\n`);
+    writeFileSync(mixedFile, `${mixed.join('\n')}\n`);
     lines.length = 0;
+    mixed.length = 0;
     const files = [CATALOG_FILE, subscriptionsFile, eventsFile];
     const runs = Array.from({ length: RATE_RUNS }, () => rateInChild(files));
     const rates = runs.map((run) => events / run.seconds).sort((a, b) => a - b);
@@ -271,6 +280,9 @@ export function benchRate(events: number, customers: number): BenchFigure[] {
     });
     const cliSeconds = (performance.now() - t0) / 1000;
     if (cli.status !== 0) throw new Error(`engine rate failed (status ${cli.status}):\n${cli.stderr}`);
+    const mixedRuns = Array.from({ length: RATE_RUNS }, () => rateInChild([CATALOG_FILE, subscriptionsFile, mixedFile]));
+    const mixedRates = mixedRuns.map((run) => events / run.seconds).sort((a, b) => a - b);
+    const mixedMedian = mixedRuns.map((run) => run.seconds).sort((a, b) => a - b)[RATE_RUNS >> 1]!;
     const perSecond = (value: number) => Math.round(value).toLocaleString('en-US');
     return [
       {
@@ -286,6 +298,14 @@ export function benchRate(events: number, customers: number): BenchFigure[] {
         value: Math.round(events / cliSeconds),
         unit: 'events/s',
         detail: `engine rate --json on the same files (node --import tsx engine.ts, as npx tsx runs it), ${cliSeconds.toFixed(2)} s wall: process start, rating, ${runs[0]!.invoices} invoices printed as JSON (to /dev/null)`,
+      },
+      {
+        name: 'engine rate, Relax lines and ids in no order',
+        value: Math.round(events / mixedMedian),
+        unit: 'lines/s',
+        detail:
+          `the same ${events} lines, every 4th Relax (left out by the meter's filter, its id still taken) and event ids scrambled, so each id goes through the hash table; ` +
+          `median of ${RATE_RUNS} fresh processes, ${mixedMedian.toFixed(2)} s; runs ${mixedRates.map(perSecond).join(' / ')} lines/s`,
       },
     ];
   } finally {
