@@ -3,7 +3,7 @@
 // reach serve, a Fast job's usage reaches the sandbox's meter; bad settings are exit 2; the key
 // and the webhook secret appear in no output.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,5 +137,39 @@ describe('live sandbox', () => {
       expect(text).not.toContain(SECRET.slice(6));
     }
     expect(sandbox.stderr()).toMatch(/webhook subscription\.active msg_\d+ -> 200/);
+  });
+
+  it('keeps its state in --state across a restart; a file that is not its state is exit 2 and left as it was', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'gbl-sandbox-state-'));
+    const stateFile = join(folder, 'sandbox.json');
+    const first = await start(['sandbox', '--port', '0', '--state', stateFile]);
+    const dodo = (port: number) => new DodoPayments({ bearerToken: KEY, baseURL: `http://127.0.0.1:${port}`, maxRetries: 0 });
+    const ann = await dodo(first.port).customers.create({ email: 'ann@example.com', name: 'Ann' });
+    const meter = await dodo(first.port).meters.create({ name: 'm', event_name: 'gpu.fast_seconds', measurement_unit: 'seconds', aggregation: { type: 'sum', key: 'gpu_seconds' } });
+    await dodo(first.port).usageEvents.ingest({ events: [{ event_id: 'j1:gpu', customer_id: ann.customer_id, event_name: 'gpu.fast_seconds', timestamp: new Date().toISOString(), metadata: { gpu_seconds: 2.5 } }] });
+    expect(await stop(first.child)).toBe(0);
+    expect(first.stderr()).toContain(`state kept in ${stateFile}`);
+
+    const second = await start(['sandbox', '--port', '0', '--state', stateFile]);
+    expect(second.stderr()).toContain('1 customers, 0 subscriptions, 1 usage events');
+    expect((await dodo(second.port).customers.retrieve(ann.customer_id)).email).toBe('ann@example.com');
+    expect((await dodo(second.port).usageEvents.list({ meter_id: meter.id, page_number: 0 })).items.map((event) => event.event_id)).toEqual(['j1:gpu']);
+    const bo = await dodo(second.port).customers.create({ email: 'bo@example.com', name: 'Bo' });
+    expect(bo.customer_id).not.toBe(ann.customer_id); // ids go on from where they were
+    // Written shortly after a change, before any stop: a killed sandbox loses at most that moment.
+    for (let attempt = 0; attempt < 50 && !readFileSync(stateFile, 'utf8').includes('bo@example.com'); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(readFileSync(stateFile, 'utf8')).toContain('bo@example.com');
+    second.child.kill('SIGKILL');
+
+    const other = join(folder, 'notes.json');
+    writeFileSync(other, '{"shopping":["milk"]}\n');
+    const refused = await run(['sandbox', '--port', '0', '--state', other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${other}: not a sandbox state file (version: expected 1, got undefined)`);
+    expect(readFileSync(other, 'utf8')).toBe('{"shopping":["milk"]}\n');
+    const nowhere = await run(['sandbox', '--port', '0', '--state', join(folder, 'missing', 'state.json')]);
+    expect(nowhere).toMatchObject({ code: 2 });
+    expect(nowhere.stderr).toContain('its folder does not exist');
+    expect(existsSync(join(folder, 'missing'))).toBe(false);
   });
 });

@@ -33,6 +33,8 @@ export interface DodoServerOptions {
   readonly webhookSecret?: string;
   /** Called with a line per notable event (a checkout paid, a webhook sent and its answer). */
   readonly log?: (line: string) => void;
+  /** Called after a request that may have changed the state (any answered POST, PATCH or DELETE). */
+  readonly onChange?: () => void;
 }
 
 class HttpError extends Error {
@@ -96,6 +98,7 @@ export class DodoTestServer {
   url = '';
   private readonly now: () => number;
   private readonly log: (line: string) => void;
+  private readonly onChange: () => void;
   private readonly server = createServer((request, response) => void this.handle(request, response));
   private readonly sockets = new Set<Socket>();
   private readonly routes: [string, RegExp, Handler][] = [];
@@ -105,6 +108,7 @@ export class DodoTestServer {
     this.now = options.now ?? Date.now;
     this.webhookSecret = options.webhookSecret ?? newWebhookSecret();
     this.log = options.log ?? (() => {});
+    this.onChange = options.onChange ?? (() => {});
     // Idle keep-alive connections stay open a minute, as behind a real API's load balancer; with
     // Node's 5 s default a client reusing a socket the server just closed sees ECONNRESET.
     this.server.keepAliveTimeout = 65_000;
@@ -173,6 +177,7 @@ export class DodoTestServer {
         const match = method === request.method ? regex.exec(url.pathname) : null;
         if (match === null) continue;
         const result = await handler({ params: match.slice(1).map(decodeURIComponent), query: url.searchParams, body });
+        if (request.method !== 'GET') this.onChange();
         return this.reply(response, 200, result === undefined ? null : result);
       }
       throw new HttpError(404, `no route ${request.method} ${url.pathname}`);
@@ -195,6 +200,7 @@ export class DodoTestServer {
     if (pay && !checkout.completed) {
       const before = this.webhooksSent.length;
       await this.completeCheckout(sessionId);
+      this.onChange();
       sent = this.webhooksSent.slice(before).map(({ delivery: { body }, status }) => ({ type: (JSON.parse(body) as { type: string }).type, status }));
     }
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });

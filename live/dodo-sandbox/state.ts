@@ -86,6 +86,11 @@ export interface PaymentRecord {
   readonly created_at: string;
 }
 
+/** The maps a snapshot holds, by name. */
+const MAPS = ['meters', 'products', 'customers', 'checkouts', 'subscriptions', 'payments', 'events'] as const;
+/** The snapshot format's version (`live sandbox --state`). */
+export const SNAPSHOT_VERSION = 1;
+
 export class ServerState {
   readonly meters = new Map<string, MeterRecord>();
   readonly products = new Map<string, ProductRecord>();
@@ -102,5 +107,35 @@ export class ServerState {
   nextId(prefix: string): string {
     this.counter += 1;
     return `${prefix}_${String(this.counter).padStart(8, '0')}`;
+  }
+
+  /** Everything, as plain JSON data (`restore` reads it back). */
+  snapshot(): Record<string, unknown> {
+    const maps = Object.fromEntries(MAPS.map((name) => [name, [...this[name].values()]]));
+    return { version: SNAPSHOT_VERSION, counter: this.counter, ingestRequests: this.ingestRequests, ingestEventsReceived: this.ingestEventsReceived, ...maps };
+  }
+
+  /**
+   * Replaces the state with a snapshot's; a snapshot of another shape is an Error naming what is
+   * wrong (the records themselves are trusted: the sandbox wrote them).
+   */
+  restore(snapshot: unknown): void {
+    const data = snapshot as Record<string, unknown> | null;
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error('not a JSON object');
+    if (data.version !== SNAPSHOT_VERSION) throw new Error(`version: expected ${SNAPSHOT_VERSION}, got ${JSON.stringify(data.version)}`);
+    if (!Number.isSafeInteger(data.counter)) throw new Error('counter: expected a whole number');
+    for (const name of MAPS) {
+      const records = data[name];
+      if (!Array.isArray(records) || records.some((record) => typeof record !== 'object' || record === null)) throw new Error(`${name}: expected an array of objects`);
+    }
+    const keyOf: Record<(typeof MAPS)[number], string> = { meters: 'id', products: 'product_id', customers: 'customer_id', checkouts: 'session_id', subscriptions: 'subscription_id', payments: 'payment_id', events: 'event_id' };
+    for (const name of MAPS) {
+      const map = this[name] as Map<string, unknown>;
+      map.clear();
+      for (const record of data[name] as Record<string, unknown>[]) map.set(String(record[keyOf[name]]), record);
+    }
+    this.counter = data.counter as number;
+    this.ingestRequests = Number(data.ingestRequests ?? 0);
+    this.ingestEventsReceived = Number(data.ingestEventsReceived ?? 0);
   }
 }
