@@ -84,6 +84,17 @@ describe('subscription webhooks on the engine', () => {
     expect(view('cus_2')).toEqual({ plan: 'basic:month', cancelling: false });
   });
 
+  it('a subscription Dodo let expire or fail is not renewed by the engine: it ends at the next renewal', async () => {
+    now += MS_PER_DAY;
+    for (const [customerId, type] of [['cus_exp', 'subscription.expired'], ['cus_fail', 'subscription.failed']] as const) {
+      await send('subscription.active', subscriptionData(customerId, 'pdt_basic_m'));
+      expect((await send(type, subscriptionData(customerId, 'pdt_basic_m'))).outcome).toBe(`${type.slice(13)} at Dodo; cancel: scheduled`);
+      expect(view(customerId)).toEqual({ plan: 'basic:month', cancelling: true });
+    }
+    expect((await send('subscription.expired', subscriptionData('cus_never', 'pdt_basic_m'))).outcome).toBe('unchanged: no plan in the engine');
+    expect(subscriptionView(engine.state, 'cus_exp', engine.state.accounts.get('cus_exp')!.cycleEndAt)).toBeNull();
+  });
+
   it("a renewal arriving after the engine's own renewal ended a cancelled plan starts it again; replay agrees", async () => {
     now += MS_PER_DAY;
     await send('subscription.active', subscriptionData('cus_3', 'pdt_standard_m'));

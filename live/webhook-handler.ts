@@ -107,6 +107,13 @@ export function inputsOf(
     }
     case 'subscription.cancelled':
       return { inputs: [{ kind: 'cancel', customerId }], note: '' };
+    // Dodo gave up on the subscription (its renewal was never paid): the engine must not renew it
+    // on its own calendar, so it ends at the engine's next renewal. The cycle the engine may
+    // already have started stays (see the README: no hold state yet).
+    case 'subscription.expired':
+    case 'subscription.failed':
+      if (subscriptionOf(customerId) === null) return { inputs: [], note: 'unchanged: no plan in the engine' };
+      return { inputs: [{ kind: 'cancel', customerId }], note: `${envelope.type.slice(13)} at Dodo` };
     default:
       return { inputs: [], note: 'ignored: event type not used' };
   }
