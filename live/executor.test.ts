@@ -1,11 +1,15 @@
 // The executor on its own: queue order (Fast/Turbo before Relax, Relax by Relax time used), GPU
 // slots, timeouts, and GPU time from nvidia-smi accounting where a GPU is present (a stand-in
 // nvidia-smi script here) or the wall time otherwise.
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ExecutorConfig } from './executor-config.ts';
+import { fileURLToPath } from 'node:url';
+import { compileCatalog } from '../engine/index.ts';
+import { loadCatalog } from '../scenarios/catalog-schema.ts';
+import { DEFAULT_EXECUTOR_CONFIG, type ExecutorConfig, commandArgv, loadExecutorConfig } from './executor-config.ts';
 import { Executor, type JobOutcome, type ReadyJob, compareReady } from './executor.ts';
 import { gpuPresent, parseAccountedApps } from './gpu-accounting.ts';
 
@@ -58,5 +62,27 @@ describe('executor', () => {
     const noGpu = run(config, [job('w', 'fast', 0, 1)], null);
     await noGpu.executor.idle();
     expect(noGpu.finished.get('w')!.gpuMs).toBeLessThan(4321);
+  });
+
+  it('ships Stable Diffusion as the GPU command of image_grid and variation, with the job id as seed', () => {
+    const catalog = compileCatalog(loadCatalog('scenarios/catalogs/midjourney.yaml').spec);
+    const shipped = loadExecutorConfig(fileURLToPath(DEFAULT_EXECUTOR_CONFIG), catalog);
+    const values = { jobId: 'job_1', output: '/o/job_1.png', data: '/o', params: { prompt: 'a_red_fox' } };
+    expect(commandArgv(shipped.job_types.image_grid!, values, true)).toEqual(['python3', 'live/jobs/diffusion.py', '--grid', '--out', '/o/job_1.png', '--seed', 'job_1', '--width', '256', '--prompt', 'a_red_fox']);
+    expect(commandArgv(shipped.job_types.variation!, { ...values, params: {} }, true)).toContain('a_lighthouse_on_a_cliff_at_dusk');
+    expect(commandArgv(shipped.job_types.image_grid!, values, false)[0]).toBe(process.execPath); // no GPU: the sharp stand-in
+  });
+
+  it('fails the diffusion job clearly (exit 3, not billed) where torch is missing, and bad arguments with exit 2', () => {
+    // A torch that cannot be imported, whatever this machine has installed.
+    const fake = mkdtempSync(join(tmpdir(), 'gbl-no-torch-'));
+    writeFileSync(join(fake, 'torch.py'), 'raise ImportError("No module named \'torch\'", name="torch")\n');
+    const env = { ...process.env, PYTHONPATH: fake };
+    const missing = spawnSync('python3', ['live/jobs/diffusion.py', '--out', join(fake, 'x.png'), '--seed', 'job_1'], { env, encoding: 'utf8' });
+    expect(missing.status).toBe(3);
+    expect(missing.stderr).toBe('diffusion job: torch is not installed (pip install torch diffusers transformers accelerate)\n');
+    const bad = spawnSync('python3', ['live/jobs/diffusion.py', '--seed', 'job_1'], { env, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('the following arguments are required: --out');
   });
 });
