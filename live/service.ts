@@ -362,7 +362,10 @@ export class LiveService {
       return null;
     });
     if (killed !== null) await killed.done;
-    return (await this.job(null, jobId))!;
+    const settled = (await this.job(null, jobId))!;
+    // A process that ended well just as it was killed: its work is done, and billed.
+    if (settled.status === 'succeeded') throw new RequestError(409, 'the job finished before it could be cancelled');
+    return settled;
   }
 
   private async markCancelled(sql: Sql, jobId: string, at: number): Promise<void> {
