@@ -3,12 +3,10 @@
  * (rejected by Dodo, expired past its 1-hour window, or pending for more than 15 minutes) with
  * their last error. Reads the live database: DATABASE_URL, else PGlite in --data.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { formatIsoMs, secondsText } from '../engine/index.ts';
 import { outboxSummary } from '../live/outbox.ts';
-import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { UsageError, parseFlags } from './command.ts';
+import { openLiveDatabase } from './live-database.ts';
 
 export const OUTBOX_USAGE = `Usage: npx tsx live outbox [--data DIR] [--limit N] [--json]
 
@@ -46,16 +44,7 @@ export async function outboxMain(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${OUTBOX_USAGE}`);
   const limit = Number(values.limit);
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100_000) throw new UsageError(`--limit must be a whole number in 1..100000\n\n${OUTBOX_USAGE}`);
-  const url = process.env.DATABASE_URL || null;
-  const dataDir = join(values.data, 'db');
-  if (url === null && !existsSync(join(dataDir, 'PG_VERSION'))) throw new UsageError(`no live database in ${values.data} (start \`npx tsx live serve\` first, or set DATABASE_URL)`);
-  let db: Database;
-  try {
-    db = await openDatabase({ url, dataDir });
-  } catch (error) {
-    if (error instanceof DatabaseInUse) throw new UsageError(`${error.message}; while it runs, ask it: curl -H "authorization: Bearer $LIVE_ADMIN_TOKEN" http://127.0.0.1:PORT/v1/outbox`);
-    throw error;
-  }
+  const db = await openLiveDatabase(values.data, '/v1/outbox');
   try {
     const summary = await outboxSummary(db, Date.now(), limit);
     if (values.json) process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -4,14 +4,12 @@
  * (DATABASE_URL, else PGlite in --data) and Dodo (the SDK, as serve does). While serve runs on
  * the embedded database, GET /v1/reconcile on it gives the same JSON.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { secondsText } from '../engine/index.ts';
 import { dodoClient } from '../live/dodo-client.ts';
 import { readIdMap } from '../live/id-map.ts';
 import { type Reconciliation, reconcile, reconcileWindow } from '../live/reconcile.ts';
-import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { UsageError, parseFlags } from './command.ts';
+import { openLiveDatabase } from './live-database.ts';
 import { liveError } from './live-dodo-errors.ts';
 
 export const RECONCILE_USAGE = `Usage: npx tsx live reconcile [--data DIR] [--from ISO] [--to ISO] [--limit N] [--json] [--dodo-base-url URL]
@@ -86,16 +84,7 @@ export async function reconcileMain(argv: string[]): Promise<number> {
   } catch (error) {
     throw liveError(error, baseUrl);
   }
-  const url = process.env.DATABASE_URL || null;
-  const dataDir = join(values.data, 'db');
-  if (url === null && !existsSync(join(dataDir, 'PG_VERSION'))) throw new UsageError(`no live database in ${values.data} (start \`npx tsx live serve\` first, or set DATABASE_URL)`);
-  let db: Database;
-  try {
-    db = await openDatabase({ url, dataDir });
-  } catch (error) {
-    if (error instanceof DatabaseInUse) throw new UsageError(`${error.message}; while it runs, ask it: curl -H "authorization: Bearer $LIVE_ADMIN_TOKEN" "http://127.0.0.1:PORT/v1/reconcile?from=...&to=..."`);
-    throw error;
-  }
+  const db = await openLiveDatabase(values.data, '/v1/reconcile?from=...&to=...');
   try {
     let result: Reconciliation;
     try {
