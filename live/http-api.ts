@@ -53,6 +53,15 @@ export function mediaType(head: Buffer): string {
   return 'application/octet-stream';
 }
 
+/** The `limit` query parameter: `fallback` when absent, else a whole number in 1..`max` (400 otherwise). */
+function limitParam(url: URL, fallback: number, max: number): number {
+  const text = url.searchParams.get('limit');
+  if (text === null) return fallback;
+  const limit = Number(text);
+  if (!/^\d+$/.test(text) || limit < 1 || limit > max) throw new RequestError(400, `limit must be a whole number in 1..${max}`);
+  return limit;
+}
+
 /** Block reasons the customer pays their way out of (402); the others are about load (429). */
 const PAYMENT_BLOCKS = new Set(['no_active_subscription', 'fast_exhausted_no_relax', 'relax_not_on_plan', 'relax_not_allowed_for_job_type']);
 
@@ -206,9 +215,7 @@ export class LiveApi {
       }
       if (route === 'GET /v1/jobs') {
         const customerId = await this.actingFor(caller, url.searchParams.get('customer_id'));
-        const limitText = url.searchParams.get('limit') ?? '50';
-        const limit = Number(limitText);
-        if (!/^\d+$/.test(limitText) || limit < 1 || limit > 1000) throw new RequestError(400, 'limit must be a whole number in 1..1000');
+        const limit = limitParam(url, 50, 1000);
         return this.send(response, 200, await this.service.jobs(customerId, { limit, status: url.searchParams.get('status'), before: url.searchParams.get('before') }));
       }
       const cancelMatch = /^DELETE \/v1\/jobs\/([A-Za-z0-9_]{1,100})$/.exec(route);
@@ -230,16 +237,12 @@ export class LiveApi {
       }
       if (route === 'GET /v1/outbox') {
         if (!caller.admin) throw new RequestError(401, 'the outbox needs the admin token');
-        const limitText = url.searchParams.get('limit') ?? '100';
-        const limit = Number(limitText);
-        if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100_000) throw new RequestError(400, 'limit must be a whole number in 1..100000');
+        const limit = limitParam(url, 100, 100_000);
         return this.send(response, 200, await this.service.outbox(limit));
       }
       if (route === 'GET /v1/reconcile') {
         if (!caller.admin) throw new RequestError(401, 'reconciliation needs the admin token');
-        const limitText = url.searchParams.get('limit') ?? '100';
-        const limit = Number(limitText);
-        if (!/^\d+$/.test(limitText) || limit < 1 || limit > 100_000) throw new RequestError(400, 'limit must be a whole number in 1..100000');
+        const limit = limitParam(url, 100, 100_000);
         return this.send(response, 200, await this.service.reconcile(url.searchParams.get('from'), url.searchParams.get('to'), limit));
       }
       throw new RequestError(404, `no route ${route}`);
