@@ -38,6 +38,13 @@ export function wholeNumberFlag(flag: string, text: string | undefined, min: num
   return Number(text);
 }
 
+/** A `--port` flag: a whole number in 0..65535 (0: any free port); anything else is a UsageError followed by `usage`. */
+export function portFlag(text: string, usage: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a whole number in 0..65535\n\n${usage}`);
+  return port;
+}
+
 /**
  * Runs a command's main function and exits with its code. InputError and UsageError print their
  * message to stderr and exit 2; other errors are bugs and exit 1.

@@ -12,7 +12,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { DodoTestServer } from '../live/dodo-sandbox/server.ts';
-import { UsageError, parseFlags } from './command.ts';
+import { UsageError, parseFlags, portFlag } from './command.ts';
 
 export const SANDBOX_USAGE = `Usage: npx tsx live sandbox [--port N] [--webhook-url URL] [--state FILE]
 
@@ -54,8 +54,7 @@ export async function sandboxMain(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${SANDBOX_USAGE}`);
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be a whole number in 0..65535\n\n${SANDBOX_USAGE}`);
+  const port = portFlag(values.port, SANDBOX_USAGE);
   const webhookUrl = values['webhook-url'];
   let parsed: URL | null = null;
   try {

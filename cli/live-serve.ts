@@ -16,7 +16,7 @@ import { OutboxSender } from '../live/sender.ts';
 import { LiveService } from '../live/service.ts';
 import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { BlueprintMissing, type UsageSink, blueprintSink, sdkSink } from '../live/usage-sink.ts';
-import { UsageError, parseFlags } from './command.ts';
+import { UsageError, parseFlags, portFlag } from './command.ts';
 import { liveError } from './live-dodo-errors.ts';
 
 export const SERVE_USAGE = `Usage: npx tsx live serve --catalog C.yaml [--port N] [--host H] [--data DIR] [--executor E.yaml] [--dodo-base-url URL] [--sink sdk|blueprint]
@@ -39,12 +39,6 @@ any customer; creating customers needs it), DATABASE_URL (PostgreSQL instead of 
 DODO_PAYMENTS_BASE_URL, DODO_PAYMENTS_ENVIRONMENT, LIVE_NVIDIA_SMI (nvidia-smi's path).
 Exit codes: 0 stopped, 1 stopped because the data folder's lock was lost, 2 bad flags, catalog,
 executor config or settings, or the data folder in use by another process.`;
-
-function parsePort(text: string): number {
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be a whole number in 0..65535\n\n${SERVE_USAGE}`);
-  return port;
-}
 
 export async function serveMain(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -71,7 +65,7 @@ export async function serveMain(argv: string[]): Promise<number> {
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${SERVE_USAGE}`);
   if (values.catalog === undefined) throw new UsageError(`--catalog is required\n\n${SERVE_USAGE}`);
-  const port = parsePort(values.port);
+  const port = portFlag(values.port, SERVE_USAGE);
   if (values.sink !== 'sdk' && values.sink !== 'blueprint') throw new UsageError(`--sink must be sdk or blueprint\n\n${SERVE_USAGE}`);
   const { catalog } = loadCatalog(values.catalog);
   const executor = loadExecutorConfig(values.executor ?? fileURLToPath(DEFAULT_EXECUTOR_CONFIG), catalog);
