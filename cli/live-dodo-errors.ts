@@ -4,7 +4,7 @@
  * line (exit 1) rather than a stack trace. Messages never include the API key.
  */
 import DodoPayments from 'dodopayments';
-import { DodoConfigError } from '../live/dodo-client.ts';
+import { DodoConfigError, dodoClient } from '../live/dodo-client.ts';
 import { ProvisionConflict } from '../live/provision.ts';
 import { UsageError } from './command.ts';
 
@@ -23,4 +23,17 @@ export function liveError(error: unknown, baseUrl: string): Error {
   if (error instanceof DodoPayments.APIConnectionError) return new LiveFailure(`cannot reach Dodo at ${baseUrl}: ${error.message}`);
   if (error instanceof DodoPayments.APIError) return new LiveFailure(`Dodo answered ${error.message}`);
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * A live command's Dodo client (the base URL from `--dodo-base-url`, else the environment, else
+ * test mode) and the base URL its errors name; a bad setting is reported as `liveError` says.
+ */
+export function liveDodo(flagBaseUrl: string | undefined): { dodo: DodoPayments; baseUrl: string } {
+  const baseUrl = flagBaseUrl ?? process.env.DODO_PAYMENTS_BASE_URL ?? 'https://test.dodopayments.com';
+  try {
+    return { dodo: dodoClient({ baseURL: flagBaseUrl ?? null }), baseUrl };
+  } catch (error) {
+    throw liveError(error, baseUrl);
+  }
 }

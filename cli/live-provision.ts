@@ -4,11 +4,10 @@
  * the mapping in `<data>/dodo-ids.json`. Thin: parse flags, call live/provision.ts, print.
  */
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
-import { dodoClient } from '../live/dodo-client.ts';
 import { writeIdMap } from '../live/id-map.ts';
 import { provision } from '../live/provision.ts';
 import { UsageError, parseFlags } from './command.ts';
-import { liveError } from './live-dodo-errors.ts';
+import { liveDodo, liveError } from './live-dodo-errors.ts';
 
 export const PROVISION_USAGE = `Usage: npx tsx live provision --catalog C.yaml [--data DIR] [--dodo-base-url URL]
 
@@ -44,10 +43,9 @@ export async function provisionMain(argv: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${PROVISION_USAGE}`);
   if (values.catalog === undefined) throw new UsageError(`--catalog is required\n\n${PROVISION_USAGE}`);
   const { spec, catalog } = loadCatalog(values.catalog);
-  const baseUrl = values['dodo-base-url'] ?? process.env.DODO_PAYMENTS_BASE_URL ?? 'https://test.dodopayments.com';
+  const { dodo, baseUrl } = liveDodo(values['dodo-base-url']);
   try {
-    const client = dodoClient({ baseURL: values['dodo-base-url'] ?? null });
-    const result = await provision(client, spec, catalog.meter);
+    const result = await provision(dodo, spec, catalog.meter);
     for (const action of result.actions) process.stderr.write(`${action}\n`);
     const path = writeIdMap(values.data, result.ids);
     process.stderr.write(`${result.created} created; id mapping stored in ${path}\n`);

@@ -5,12 +5,11 @@
  * the embedded database, GET /v1/reconcile on it gives the same JSON.
  */
 import { secondsText } from '../engine/index.ts';
-import { dodoClient } from '../live/dodo-client.ts';
 import { readIdMap } from '../live/id-map.ts';
 import { type Reconciliation, reconcile, reconcileWindow } from '../live/reconcile.ts';
 import { UsageError, parseFlags } from './command.ts';
 import { openLiveDatabase } from './live-database.ts';
-import { liveError } from './live-dodo-errors.ts';
+import { liveDodo, liveError } from './live-dodo-errors.ts';
 
 export const RECONCILE_USAGE = `Usage: npx tsx live reconcile [--data DIR] [--from ISO] [--to ISO] [--limit N] [--json] [--dodo-base-url URL]
 
@@ -77,13 +76,7 @@ export async function reconcileMain(argv: string[]): Promise<number> {
   if (typeof window === 'string') throw new UsageError(`--${window}\n\n${RECONCILE_USAGE}`);
   const ids = readIdMap(values.data);
   if (ids === null) throw new UsageError(`no id mapping in ${values.data}: run \`npx tsx live provision\` with --data ${values.data} first`);
-  const baseUrl = values['dodo-base-url'] ?? process.env.DODO_PAYMENTS_BASE_URL ?? 'https://test.dodopayments.com';
-  let dodo;
-  try {
-    dodo = dodoClient({ baseURL: values['dodo-base-url'] ?? null });
-  } catch (error) {
-    throw liveError(error, baseUrl);
-  }
+  const { dodo, baseUrl } = liveDodo(values['dodo-base-url']);
   const db = await openLiveDatabase(values.data, '/v1/reconcile?from=...&to=...');
   try {
     let result: Reconciliation;

@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../scenarios/catalog-schema.ts';
-import { dodoClient } from '../live/dodo-client.ts';
 import { DEFAULT_EXECUTOR_CONFIG, loadExecutorConfig } from '../live/executor-config.ts';
 import { LiveApi } from '../live/http-api.ts';
 import { gpuPresent } from '../live/gpu-accounting.ts';
@@ -17,7 +16,7 @@ import { LiveService } from '../live/service.ts';
 import { type Database, DatabaseInUse, openDatabase } from '../live/store/database.ts';
 import { BlueprintMissing, type UsageSink, blueprintSink, sdkSink } from '../live/usage-sink.ts';
 import { UsageError, parseFlags, portFlag } from './command.ts';
-import { liveError } from './live-dodo-errors.ts';
+import { liveDodo } from './live-dodo-errors.ts';
 
 export const SERVE_USAGE = `Usage: npx tsx live serve --catalog C.yaml [--port N] [--host H] [--data DIR] [--executor E.yaml] [--dodo-base-url URL] [--sink sdk|blueprint]
 
@@ -73,13 +72,7 @@ export async function serveMain(argv: string[]): Promise<number> {
   if (!webhookKey) throw new UsageError('DODO_PAYMENTS_WEBHOOK_KEY is not set (the whsec_ secret of the Dodo webhook endpoint)');
   const ids = readIdMap(values.data);
   if (ids === null) throw new UsageError(`no id mapping in ${values.data}: run \`npx tsx live provision --catalog ${values.catalog} --data ${values.data}\` first`);
-  const baseUrl = values['dodo-base-url'] ?? process.env.DODO_PAYMENTS_BASE_URL ?? 'https://test.dodopayments.com';
-  let dodo;
-  try {
-    dodo = dodoClient({ baseURL: values['dodo-base-url'] ?? null });
-  } catch (error) {
-    throw liveError(error, baseUrl);
-  }
+  const { dodo, baseUrl } = liveDodo(values['dodo-base-url']);
   let sink: UsageSink = sdkSink(dodo);
   if (values.sink === 'blueprint') {
     try {
